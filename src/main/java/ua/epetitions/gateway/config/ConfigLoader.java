@@ -1,0 +1,264 @@
+package ua.epetitions.gateway.config;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.exc.MismatchedInputException;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.databind.node.TextNode;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.stream.Collectors;
+
+/**
+ * Reads the settings: the defaults bundled in the jar (the same file as {@code
+ * config/gateway.yaml}), then an optional YAML file, then {@code GATEWAY_*} environment variables.
+ * Anything unknown or invalid stops start-up with a message that names the setting.
+ */
+public final class ConfigLoader {
+  public static final String ENV_PREFIX = "GATEWAY_";
+  public static final String CONFIG_FILE_ENV = "GATEWAY_CONFIG";
+  public static final Path DEFAULT_CONFIG_FILE = Path.of("config", "gateway.yaml");
+  private static final String DEFAULTS_RESOURCE = "/gateway.yaml";
+
+  private final ObjectMapper yaml =
+      new ObjectMapper(new YAMLFactory())
+          .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+          .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES);
+
+  /**
+   * Loads the configuration for a process: the file named by {@code explicitFile}, else by {@code
+   * GATEWAY_CONFIG}, else {@code ./config/gateway.yaml} when it exists.
+   */
+  public GatewayConfig load(Optional<Path> explicitFile, Map<String, String> env) {
+    Optional<Path> file =
+        explicitFile
+            .or(() -> Optional.ofNullable(env.get(CONFIG_FILE_ENV)).map(Path::of))
+            .or(() -> Optional.of(DEFAULT_CONFIG_FILE).filter(Files::isRegularFile));
+    return load(file, env, true);
+  }
+
+  /** Loads with an explicit file (or none) and a given environment; used by tests too. */
+  public GatewayConfig load(Optional<Path> file, Map<String, String> env, boolean requireFile) {
+    ObjectNode tree = readDefaults();
+    if (file.isPresent()) {
+      Path path = file.get();
+      if (!Files.isRegularFile(path)) {
+        if (requireFile) {
+          throw new ConfigException(
+              "configuration file " + path.toAbsolutePath() + " does not exist; check --config");
+        }
+      } else {
+        overlay(tree, readFile(path), "", path.toString());
+      }
+    }
+    applyEnvironment(tree, env);
+    return validate(bind(tree));
+  }
+
+  /** The environment variable that overrides a setting path such as {@code http.port}. */
+  public static String envName(String settingPath) {
+    StringBuilder name = new StringBuilder(ENV_PREFIX);
+    for (char c : settingPath.toCharArray()) {
+      if (c == '.') {
+        name.append('_');
+      } else if (Character.isUpperCase(c)) {
+        name.append('_').append(c);
+      } else {
+        name.append(Character.toUpperCase(c));
+      }
+    }
+    return name.toString();
+  }
+
+  private ObjectNode readDefaults() {
+    try (InputStream in = ConfigLoader.class.getResourceAsStream(DEFAULTS_RESOURCE)) {
+      if (in == null) {
+        throw new ConfigException("built-in defaults " + DEFAULTS_RESOURCE + " missing from jar");
+      }
+      return (ObjectNode) yaml.readTree(in);
+    } catch (IOException e) {
+      throw new ConfigException("cannot read built-in defaults: " + e.getMessage(), e);
+    }
+  }
+
+  private JsonNode readFile(Path path) {
+    try {
+      JsonNode node = yaml.readTree(path.toFile());
+      if (node == null || node.isMissingNode() || node.isNull()) {
+        return yaml.createObjectNode();
+      }
+      if (!node.isObject()) {
+        throw new ConfigException("configuration file " + path + " must hold a YAML mapping");
+      }
+      return node;
+    } catch (JsonProcessingException e) {
+      throw new ConfigException(
+          "configuration file " + path + " is not valid YAML: " + e.getOriginalMessage(), e);
+    } catch (IOException e) {
+      throw new ConfigException("cannot read configuration file " + path + ": " + e, e);
+    }
+  }
+
+  private void overlay(ObjectNode target, JsonNode source, String prefix, String origin) {
+    Iterator<Map.Entry<String, JsonNode>> fields = source.fields();
+    while (fields.hasNext()) {
+      Map.Entry<String, JsonNode> field = fields.next();
+      String path = prefix + field.getKey();
+      JsonNode existing = target.get(field.getKey());
+      if (existing == null) {
+        throw new ConfigException("unknown setting '" + path + "' in " + origin);
+      }
+      if (existing.isObject()) {
+        if (!field.getValue().isObject()) {
+          throw new ConfigException("setting '" + path + "' in " + origin + " must be a section");
+        }
+        overlay((ObjectNode) existing, field.getValue(), path + ".", origin);
+      } else if (field.getValue().isContainerNode()) {
+        throw new ConfigException("setting '" + path + "' in " + origin + " must be a value");
+      } else {
+        target.set(field.getKey(), field.getValue());
+      }
+    }
+  }
+
+  private void applyEnvironment(ObjectNode tree, Map<String, String> env) {
+    Map<String, String> pathsByEnvName = new LinkedHashMap<>();
+    collectLeafPaths(tree, "", pathsByEnvName);
+    List<String> unknown = new ArrayList<>();
+    for (Map.Entry<String, String> variable : env.entrySet()) {
+      String name = variable.getKey();
+      if (!name.startsWith(ENV_PREFIX) || name.equals(CONFIG_FILE_ENV)) {
+        continue;
+      }
+      String path = pathsByEnvName.get(name);
+      if (path == null) {
+        unknown.add(name);
+        continue;
+      }
+      setLeaf(tree, path, variable.getValue());
+    }
+    if (!unknown.isEmpty()) {
+      throw new ConfigException(
+          "unknown environment setting(s) "
+              + String.join(", ", unknown)
+              + "; known ones are "
+              + pathsByEnvName.keySet().stream().collect(Collectors.joining(", ")));
+    }
+  }
+
+  private void collectLeafPaths(JsonNode node, String prefix, Map<String, String> out) {
+    Iterator<Map.Entry<String, JsonNode>> fields = node.fields();
+    while (fields.hasNext()) {
+      Map.Entry<String, JsonNode> field = fields.next();
+      String path = prefix + field.getKey();
+      if (field.getValue().isObject()) {
+        collectLeafPaths(field.getValue(), path + ".", out);
+      } else {
+        out.put(envName(path), path);
+      }
+    }
+  }
+
+  private static void setLeaf(ObjectNode tree, String path, String value) {
+    String[] parts = path.split("\\.");
+    ObjectNode node = tree;
+    for (int i = 0; i < parts.length - 1; i++) {
+      node = (ObjectNode) node.get(parts[i]);
+    }
+    node.set(parts[parts.length - 1], TextNode.valueOf(value));
+  }
+
+  private GatewayConfig bind(ObjectNode tree) {
+    try {
+      return yaml.treeToValue(tree, GatewayConfig.class);
+    } catch (MismatchedInputException e) {
+      String path =
+          e.getPath().stream()
+              .map(reference -> reference.getFieldName())
+              .collect(Collectors.joining("."));
+      throw new ConfigException(
+          "setting '" + path + "' has an invalid value: " + e.getOriginalMessage(), e);
+    } catch (JsonProcessingException e) {
+      throw new ConfigException("invalid configuration: " + e.getOriginalMessage(), e);
+    }
+  }
+
+  private static GatewayConfig validate(GatewayConfig config) {
+    requireRange("http.port", config.http().port(), 0, 65_535);
+    requireRange("http.instances", config.http().instances(), 0, 64);
+    requireRange("http.maxBodyBytes", config.http().maxBodyBytes(), 256, 1_048_576);
+    requireRange("http.idleTimeoutSeconds", config.http().idleTimeoutSeconds(), 1, 3600);
+    requireRange("http.maxHeaderBytes", config.http().maxHeaderBytes(), 1024, 65_536);
+    requireRange("postgres.embeddedPort", config.postgres().embeddedPort(), 0, 65_535);
+    requireRange("postgres.poolSize", config.postgres().poolSize(), 1, 256);
+    requireRange("postgres.connectTimeoutMs", config.postgres().connectTimeoutMs(), 100, 60_000);
+    requireRange(
+        "postgres.statementTimeoutMs", config.postgres().statementTimeoutMs(), 100, 600_000);
+    requireRange("redis.embeddedPort", config.redis().embeddedPort(), 0, 65_535);
+    requireRange("redis.commandTimeoutMs", config.redis().commandTimeoutMs(), 10, 60_000);
+    requireRange("redis.maxWaitingHandlers", config.redis().maxWaitingHandlers(), 1, 1_000_000);
+    requireRange("redis.poolSize", config.redis().poolSize(), 1, 256);
+    requireRange("identity.clockSkewSeconds", config.identity().clockSkewSeconds(), 0, 600);
+    requireRange(
+        "identity.devTokenTtlSeconds", config.identity().devTokenTtlSeconds(), 60, 30 * 86_400);
+    requireRange(
+        "lifecycle.closeCheckIntervalMs",
+        config.lifecycle().closeCheckIntervalMs(),
+        100,
+        86_400_000);
+    requireRange("lifecycle.answerWorkingDays", config.lifecycle().answerWorkingDays(), 1, 60);
+    if (config.mode() == null) {
+      throw new ConfigException("setting 'mode' must be development or production");
+    }
+    if (config.dataDir() == null || config.dataDir().isBlank()) {
+      throw new ConfigException("setting 'dataDir' must name a directory");
+    }
+    String fsync = config.redis().embeddedAppendFsync();
+    if (!"always".equals(fsync) && !"everysec".equals(fsync)) {
+      throw new ConfigException(
+          "setting 'redis.embeddedAppendFsync' must be always or everysec, not '" + fsync + "'");
+    }
+    requireText("identity.issuer", config.identity().issuer());
+    requireText("identity.audience", config.identity().audience());
+    requireUrlScheme("postgres.url", config.postgres().url(), "postgresql://", "postgres://");
+    requireUrlScheme("redis.url", config.redis().url(), "redis://", "rediss://");
+    return config;
+  }
+
+  private static void requireRange(String setting, long value, long min, long max) {
+    if (value < min || value > max) {
+      throw new ConfigException(
+          "setting '" + setting + "' is " + value + "; it must be between " + min + " and " + max);
+    }
+  }
+
+  private static void requireText(String setting, String value) {
+    if (value == null || value.isBlank()) {
+      throw new ConfigException("setting '" + setting + "' must not be empty");
+    }
+  }
+
+  private static void requireUrlScheme(String setting, String url, String... schemes) {
+    if (url == null || url.isBlank()) {
+      return;
+    }
+    for (String scheme : schemes) {
+      if (url.startsWith(scheme)) {
+        return;
+      }
+    }
+    throw new ConfigException(
+        "setting '" + setting + "' must start with " + String.join(" or ", schemes));
+  }
+}

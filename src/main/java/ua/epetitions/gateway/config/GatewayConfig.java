@@ -1,0 +1,79 @@
+package ua.epetitions.gateway.config;
+
+import java.nio.file.Path;
+
+/**
+ * Every setting of the gateway, bound from {@code config/gateway.yaml} and environment overrides by
+ * {@link ConfigLoader}. Field names are the YAML keys.
+ */
+public record GatewayConfig(
+    Mode mode,
+    String dataDir,
+    boolean demoData,
+    Http http,
+    Postgres postgres,
+    Redis redis,
+    Admin admin,
+    Identity identity,
+    Lifecycle lifecycle) {
+
+  /** How the gateway runs: with embedded helpers allowed, or locked down for production. */
+  public enum Mode {
+    development,
+    production
+  }
+
+  public record Http(
+      String host,
+      int port,
+      int instances,
+      int maxBodyBytes,
+      int idleTimeoutSeconds,
+      int maxHeaderBytes) {}
+
+  public record Postgres(
+      String url,
+      int embeddedPort,
+      int poolSize,
+      int connectTimeoutMs,
+      int statementTimeoutMs,
+      boolean embeddedDurable) {
+
+    public boolean isEmbedded() {
+      return url == null || url.isBlank();
+    }
+  }
+
+  public record Redis(
+      String url,
+      int embeddedPort,
+      String embeddedAppendFsync,
+      int commandTimeoutMs,
+      int maxWaitingHandlers,
+      int poolSize) {
+
+    public boolean isEmbedded() {
+      return url == null || url.isBlank();
+    }
+  }
+
+  public record Admin(String token) {}
+
+  public record Identity(
+      String issuer,
+      String audience,
+      int clockSkewSeconds,
+      boolean devIssuerEnabled,
+      int devTokenTtlSeconds,
+      String signerPepper) {}
+
+  public record Lifecycle(long closeCheckIntervalMs, int answerWorkingDays) {}
+
+  public Path dataPath() {
+    return Path.of(dataDir).toAbsolutePath().normalize();
+  }
+
+  public boolean isProduction() {
+    return mode == Mode.production;
+  }
+}

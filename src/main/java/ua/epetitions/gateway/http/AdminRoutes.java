@@ -1,0 +1,213 @@
+package ua.epetitions.gateway.http;
+
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.RoutingContext;
+import java.time.ZoneId;
+import java.util.Set;
+import java.util.regex.Pattern;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import ua.epetitions.gateway.petition.CommunityRules;
+import ua.epetitions.gateway.petition.NotFoundException;
+import ua.epetitions.gateway.petition.Petition;
+import ua.epetitions.gateway.petition.PetitionService;
+import ua.epetitions.gateway.store.CommunityStore;
+import ua.epetitions.gateway.store.DuplicateKeyException;
+import ua.epetitions.gateway.store.SettingsStore;
+
+/** Council administration: communities, petition decisions and signing pauses. */
+final class AdminRoutes {
+  private static final Logger log = LoggerFactory.getLogger(AdminRoutes.class);
+  private static final Set<String> COMMUNITY_MEMBERS =
+      Set.of(
+          "slug",
+          "name",
+          "region",
+          "signatureThreshold",
+          "collectionDays",
+          "residencyRequired",
+          "territoryCode",
+          "timeZone");
+  private static final Set<String> REASON_MEMBERS = Set.of("reason");
+  private static final Set<String> ANSWER_MEMBERS = Set.of("text");
+  private static final Set<String> PAUSE_MEMBERS = Set.of("community");
+  private static final Pattern TERRITORY_CODE = Pattern.compile("UA[0-9]{2,17}");
+  private static final int MAX_THRESHOLD = 10_000_000;
+  private static final int MAX_COLLECTION_DAYS = 365;
+  private static final int ANSWER_MAX = 3_500;
+
+  private final PetitionService petitions;
+  private final CommunityStore communities;
+  private final SettingsStore settings;
+  private final PetitionJson petitionJson;
+
+  AdminRoutes(
+      PetitionService petitions,
+      CommunityStore communities,
+      SettingsStore settings,
+      PetitionJson petitionJson) {
+    this.petitions = petitions;
+    this.communities = communities;
+    this.settings = settings;
+    this.petitionJson = petitionJson;
+  }
+
+  void createCommunity(RoutingContext ctx) {
+    JsonObject body = Bodies.jsonObject(ctx, COMMUNITY_MEMBERS);
+    String slug = Params.checkSlug(Bodies.requiredText(body, "slug", 1, 64), "'slug'");
+    CommunityRules rules = rules(body);
+    communities
+        .create(slug, rules)
+        .recover(
+            failure ->
+                failure instanceof DuplicateKeyException
+                    ? Future.failedFuture(
+                        Problem.conflict("community '" + slug + "' already exists").exception())
+                    : Future.failedFuture(failure))
+        .onSuccess(
+            community -> {
+              log.info("admin: community created slug={}", slug);
+              ctx.response().putHeader("Location", "/api/v1/communities/" + slug);
+              Responses.json(ctx, 201, Representations.community(community));
+            })
+        .onFailure(ctx::fail);
+  }
+
+  void updateCommunity(RoutingContext ctx) {
+    String slug = Params.slug(ctx);
+    JsonObject body = Bodies.jsonObject(ctx, COMMUNITY_MEMBERS);
+    String bodySlug = Bodies.optionalText(body, "slug", 1, 64);
+    if (bodySlug != null && !bodySlug.equals(slug)) {
+      throw Problem.invalidRequest("'slug' in the body differs from the path; slugs never change")
+          .exception();
+    }
+    CommunityRules rules = rules(body);
+    communities
+        .updateRules(slug, rules)
+        .compose(updated -> present(updated.orElse(null), slug))
+        .onSuccess(
+            community -> {
+              log.info("admin: community rules updated slug={}", slug);
+              Responses.ok(ctx, Representations.community(community));
+            })
+        .onFailure(ctx::fail);
+  }
+
+  void publish(RoutingContext ctx) {
+    long id = Params.petitionId(ctx);
+    Bodies.requireEmpty(ctx);
+    answer(ctx, "published", petitions.publish(id));
+  }
+
+  void reject(RoutingContext ctx) {
+    long id = Params.petitionId(ctx);
+    JsonObject body = Bodies.jsonObject(ctx, REASON_MEMBERS);
+    String reason = Bodies.requiredText(body, "reason", 5, 2_000);
+    answer(ctx, "rejected", petitions.reject(id, reason));
+  }
+
+  void close(RoutingContext ctx) {
+    long id = Params.petitionId(ctx);
+    Bodies.requireEmpty(ctx);
+    answer(ctx, "closed", petitions.close(id));
+  }
+
+  void answerPetition(RoutingContext ctx) {
+    long id = Params.petitionId(ctx);
+    JsonObject body = Bodies.jsonObject(ctx, ANSWER_MEMBERS);
+    String text = Bodies.requiredText(body, "text", 10, ANSWER_MAX);
+    answer(ctx, "answered", petitions.answer(id, text));
+  }
+
+  void pauseSigning(RoutingContext ctx) {
+    setPaused(ctx, true);
+  }
+
+  void resumeSigning(RoutingContext ctx) {
+    setPaused(ctx, false);
+  }
+
+  private void setPaused(RoutingContext ctx, boolean paused) {
+    String community = pauseScope(ctx);
+    Future<JsonObject> result;
+    if (community == null) {
+      result =
+          settings
+              .setSigningPaused(paused)
+              .map(v -> new JsonObject().put("scope", "gateway").put("paused", paused));
+    } else {
+      result =
+          communities
+              .setSigningPaused(community, paused)
+              .compose(updated -> present(updated.orElse(null), community))
+              .map(
+                  c ->
+                      new JsonObject()
+                          .put("scope", "community")
+                          .put("community", c.slug())
+                          .put("paused", c.signingPaused()));
+    }
+    result
+        .onSuccess(
+            json -> {
+              log.warn(
+                  "admin: signing {} scope={} community={}",
+                  paused ? "paused" : "resumed",
+                  json.getString("scope"),
+                  community == null ? "-" : community);
+              Responses.ok(ctx, json);
+            })
+        .onFailure(ctx::fail);
+  }
+
+  private static String pauseScope(RoutingContext ctx) {
+    var body = ctx.body().buffer();
+    if (body == null || body.length() == 0) {
+      return null;
+    }
+    JsonObject json = Bodies.jsonObject(ctx, PAUSE_MEMBERS);
+    String community = Bodies.optionalText(json, "community", 1, 64);
+    return community == null ? null : Params.checkSlug(community, "'community'");
+  }
+
+  private void answer(RoutingContext ctx, String action, Future<Petition> change) {
+    change
+        .compose(petitionJson::of)
+        .onSuccess(
+            json -> {
+              log.info("admin: petition {} id={}", action, json.getLong("id"));
+              Responses.ok(ctx, json);
+            })
+        .onFailure(ctx::fail);
+  }
+
+  private static <T> Future<T> present(T value, String slug) {
+    return value != null
+        ? Future.succeededFuture(value)
+        : Future.failedFuture(new NotFoundException(NotFoundException.Kind.COMMUNITY, slug));
+  }
+
+  private static CommunityRules rules(JsonObject body) {
+    String name = Bodies.requiredText(body, "name", 1, 200);
+    String region = Bodies.requiredText(body, "region", 1, 100);
+    int threshold = Bodies.requiredInt(body, "signatureThreshold", 1, MAX_THRESHOLD);
+    int days = Bodies.requiredInt(body, "collectionDays", 1, MAX_COLLECTION_DAYS);
+    boolean residency = Bodies.requiredBoolean(body, "residencyRequired");
+    String territory = Bodies.optionalText(body, "territoryCode", 4, 19);
+    if (territory != null && !TERRITORY_CODE.matcher(territory).matches()) {
+      throw Problem.invalidRequest("'territoryCode' must be UA followed by 2 to 17 digits")
+          .exception();
+    }
+    if (residency && territory == null) {
+      throw Problem.invalidRequest("'territoryCode' is required when residency is required")
+          .exception();
+    }
+    String zone = Bodies.requiredText(body, "timeZone", 1, 64);
+    if (!ZoneId.getAvailableZoneIds().contains(zone)) {
+      throw Problem.invalidRequest("'timeZone' must be an IANA zone such as Europe/Kyiv")
+          .exception();
+    }
+    return new CommunityRules(name, region, threshold, days, residency, territory, zone);
+  }
+}

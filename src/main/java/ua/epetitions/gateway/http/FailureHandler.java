@@ -1,0 +1,113 @@
+package ua.epetitions.gateway.http;
+
+import io.vertx.core.Handler;
+import io.vertx.core.http.HttpServerResponse;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.HttpException;
+import java.util.Locale;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import ua.epetitions.gateway.petition.ConcurrentChangeException;
+import ua.epetitions.gateway.petition.NotEligibleException;
+import ua.epetitions.gateway.petition.NotFoundException;
+import ua.epetitions.gateway.petition.TransitionRefusedException;
+import ua.epetitions.gateway.store.DuplicateKeyException;
+
+/**
+ * The one place that maps failures to HTTP: every error leaves as an RFC 9457 problem with the
+ * request id, and unexpected failures are logged here, once.
+ */
+final class FailureHandler implements Handler<RoutingContext> {
+  private static final Logger log = LoggerFactory.getLogger(FailureHandler.class);
+  private final long maxBodyBytes;
+
+  FailureHandler(long maxBodyBytes) {
+    this.maxBodyBytes = maxBodyBytes;
+  }
+
+  @Override
+  public void handle(RoutingContext ctx) {
+    Problem problem = toProblem(ctx);
+    send(ctx, problem);
+  }
+
+  static void send(RoutingContext ctx, Problem problem) {
+    HttpServerResponse response = ctx.response();
+    if (response.headWritten()) {
+      response.reset();
+      return;
+    }
+    response
+        .setStatusCode(problem.status())
+        .putHeader("Content-Type", Problem.MEDIA_TYPE)
+        .putHeader("Cache-Control", "no-store")
+        .end(problem.toJson(RequestIds.of(ctx)).encode());
+  }
+
+  private Problem toProblem(RoutingContext ctx) {
+    Throwable failure = ctx.failure();
+    if (failure instanceof ProblemException problem) {
+      return problem.problem();
+    }
+    if (failure instanceof NotFoundException notFound) {
+      return notFound.kind() == NotFoundException.Kind.PETITION
+          ? Problem.petitionNotFound(Long.parseLong(notFound.key()))
+          : Problem.communityNotFound(notFound.key());
+    }
+    if (failure instanceof TransitionRefusedException refused) {
+      return Problem.transitionNotAllowed(
+          refused.petitionId(),
+          refused.status().wireName(),
+          refused.event().name().toLowerCase(Locale.ROOT).replace('_', ' '));
+    }
+    if (failure instanceof NotEligibleException notEligible) {
+      return Problem.notEligible(notEligible.getMessage());
+    }
+    if (failure instanceof ConcurrentChangeException changed) {
+      return Problem.conflict(changed.getMessage());
+    }
+    if (failure instanceof DuplicateKeyException) {
+      return Problem.conflict("a resource with that key already exists");
+    }
+    if (failure instanceof HttpException http) {
+      return fromStatus(http.getStatusCode(), ctx);
+    }
+    if (failure == null) {
+      return fromStatus(ctx.statusCode(), ctx);
+    }
+    log.error(
+        "http: unexpected failure requestId={} method={} path={}",
+        RequestIds.of(ctx),
+        ctx.request().method(),
+        ctx.normalizedPath(),
+        failure);
+    return Problem.internal();
+  }
+
+  private Problem fromStatus(int status, RoutingContext ctx) {
+    return switch (status) {
+      case 400 -> Problem.invalidRequest("the request could not be read");
+      case 404 -> Problem.notFound("no resource at " + abbreviatedPath(ctx));
+      case 405 -> Problem.methodNotAllowed(ctx.request().method() + " is not allowed here");
+      case 413 -> Problem.payloadTooLarge(maxBodyBytes);
+      case 415 -> Problem.unsupportedMediaType("send Content-Type: application/json");
+      case 431 -> Problem.headersTooLarge("send fewer or shorter headers");
+      default -> {
+        if (status >= 500 || status < 400) {
+          log.error(
+              "http: failed with status={} requestId={} path={}",
+              status,
+              RequestIds.of(ctx),
+              ctx.normalizedPath());
+          yield Problem.internal();
+        }
+        yield Problem.of("http-" + status, "Request failed", status, "status " + status);
+      }
+    };
+  }
+
+  private static String abbreviatedPath(RoutingContext ctx) {
+    String path = ctx.normalizedPath();
+    return path.length() > 100 ? path.substring(0, 100) + "..." : path;
+  }
+}

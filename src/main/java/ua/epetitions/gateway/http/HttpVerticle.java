@@ -1,0 +1,115 @@
+package ua.epetitions.gateway.http;
+
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.handler.BodyHandler;
+import java.util.concurrent.TimeUnit;
+import ua.epetitions.gateway.GatewayServices;
+import ua.epetitions.gateway.config.GatewayConfig;
+import ua.epetitions.gateway.identity.SignerKeys;
+import ua.epetitions.gateway.identity.TokenVerifier;
+
+/** The HTTP side of the gateway. Deployed once per event loop; each instance has its verifier. */
+public final class HttpVerticle extends VerticleBase {
+  private static final String SUBJECT_CLAIM = "sub";
+  private final GatewayServices services;
+  private final int port;
+  private HttpServer server;
+
+  public HttpVerticle(GatewayServices services, int port) {
+    this.services = services;
+    this.port = port;
+  }
+
+  @Override
+  public Future<?> start() {
+    GatewayConfig.Http http = services.config().http();
+    HttpServerOptions options =
+        new HttpServerOptions()
+            .setHost(http.host())
+            .setPort(port)
+            .setIdleTimeout(http.idleTimeoutSeconds())
+            .setIdleTimeoutUnit(TimeUnit.SECONDS)
+            .setMaxHeaderSize(http.maxHeaderBytes())
+            .setMaxInitialLineLength(4096)
+            .setCompressionSupported(false);
+    server = vertx.createHttpServer(options).requestHandler(router());
+    return server.listen();
+  }
+
+  private Router router() {
+    GatewayConfig config = services.config();
+    CitizenAuth citizens = new CitizenAuth(verifier());
+    PetitionJson petitionJson =
+        new PetitionJson(services.petitionService(), config.lifecycle().answerWorkingDays());
+    PublicRoutes reads =
+        new PublicRoutes(
+            services.petitionService(),
+            services.petitions(),
+            services.communities(),
+            new StatsCache(services.stats()),
+            citizens,
+            petitionJson);
+    AdminRoutes admin =
+        new AdminRoutes(
+            services.petitionService(), services.communities(), services.settings(), petitionJson);
+    OpsRoutes ops = new OpsRoutes(services.health());
+
+    Router router = Router.router(vertx);
+    router.route().handler(new RequestIds());
+    router.route().handler(BodyHandler.create(false).setBodyLimit(config.http().maxBodyBytes()));
+
+    router.get("/api/v1/petitions/:petitionId").handler(reads::petition);
+    router.get("/api/v1/petitions/:petitionId/signers").handler(reads::signers);
+    router.get("/api/v1/communities").handler(reads::communities);
+    router.get("/api/v1/communities/:slug").handler(reads::community);
+    router.get("/api/v1/communities/:slug/petitions").handler(reads::communityPetitions);
+    router.post("/api/v1/communities/:slug/petitions").handler(reads::filePetition);
+    router.get("/api/v1/stats").handler(reads::stats);
+
+    router.route("/api/v1/admin/*").handler(new AdminAuth(services.adminToken()));
+    router.post("/api/v1/admin/communities").handler(admin::createCommunity);
+    router.put("/api/v1/admin/communities/:slug").handler(admin::updateCommunity);
+    router.post("/api/v1/admin/petitions/:petitionId/publish").handler(admin::publish);
+    router.post("/api/v1/admin/petitions/:petitionId/reject").handler(admin::reject);
+    router.post("/api/v1/admin/petitions/:petitionId/close").handler(admin::close);
+    router.post("/api/v1/admin/petitions/:petitionId/answer").handler(admin::answerPetition);
+    router.post("/api/v1/admin/signing/pause").handler(admin::pauseSigning);
+    router.post("/api/v1/admin/signing/resume").handler(admin::resumeSigning);
+
+    router.get("/health/live").handler(ops::live);
+    router.get("/health/ready").handler(ops::ready);
+
+    if (services.devIssuer() != null) {
+      DevIdentityRoutes dev = new DevIdentityRoutes(services.devIssuer());
+      router.get("/dev/identity/jwks.json").handler(dev::jwks);
+      router.post("/dev/identity/tokens").handler(dev::mintToken);
+    }
+
+    FailureHandler failures = new FailureHandler(config.http().maxBodyBytes());
+    router.route().failureHandler(failures);
+    router.errorHandler(404, failures);
+    router.errorHandler(405, failures);
+    router.errorHandler(500, failures);
+    return router;
+  }
+
+  private TokenVerifier verifier() {
+    var identity = services.config().identity();
+    return new TokenVerifier(
+        services.identityKeys(),
+        identity.issuer(),
+        identity.audience(),
+        identity.clockSkewSeconds(),
+        new SignerKeys(services.signerPepper()),
+        SUBJECT_CLAIM);
+  }
+
+  @Override
+  public Future<?> stop() {
+    return server == null ? Future.succeededFuture() : server.close();
+  }
+}

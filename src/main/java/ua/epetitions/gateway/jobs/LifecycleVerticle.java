@@ -1,0 +1,79 @@
+package ua.epetitions.gateway.jobs;
+
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import ua.epetitions.gateway.petition.PetitionService;
+import ua.epetitions.gateway.store.PetitionStore.StatusChange;
+
+/**
+ * Ends the collection of petitions whose period is over: collecting ones become not supported,
+ * those past their threshold await the council's answer. Safe to run in every instance: the update
+ * skips rows another instance holds.
+ */
+public final class LifecycleVerticle extends VerticleBase {
+  private static final Logger log = LoggerFactory.getLogger(LifecycleVerticle.class);
+  private static final int BATCH_SIZE = 500;
+  private final PetitionService petitions;
+  private final long intervalMs;
+  private long timerId = -1;
+  // Owned by this verticle's event loop: a slow run is never overlapped by the next tick.
+  private boolean running;
+
+  public LifecycleVerticle(PetitionService petitions, long intervalMs) {
+    this.petitions = petitions;
+    this.intervalMs = intervalMs;
+  }
+
+  @Override
+  public Future<?> start() {
+    timerId = vertx.setPeriodic(0, intervalMs, id -> tick());
+    return Future.succeededFuture();
+  }
+
+  private void tick() {
+    if (running) {
+      return;
+    }
+    running = true;
+    endDueCollections()
+        .onComplete(
+            result -> {
+              running = false;
+              if (result.failed()) {
+                log.warn(
+                    "lifecycle: ending due collections failed, will retry in {} ms: {}",
+                    intervalMs,
+                    result.cause().toString());
+              }
+            });
+  }
+
+  /** Ends batches until a short one shows nothing more is due. */
+  private Future<Void> endDueCollections() {
+    return petitions
+        .endDueCollections(BATCH_SIZE)
+        .compose(
+            changes -> {
+              logChanges(changes);
+              return changes.size() < BATCH_SIZE ? Future.succeededFuture() : endDueCollections();
+            });
+  }
+
+  private static void logChanges(List<StatusChange> changes) {
+    for (StatusChange change : changes) {
+      log.info(
+          "lifecycle: collection ended petitionId={} status={}",
+          change.petitionId(),
+          change.status().wireName());
+    }
+  }
+
+  @Override
+  public Future<?> stop() {
+    vertx.cancelTimer(timerId);
+    return Future.succeededFuture();
+  }
+}
