@@ -7,6 +7,7 @@ import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import io.vertx.pgclient.PgBuilder;
+import io.vertx.redis.client.ProtocolVersion;
 import io.vertx.redis.client.Redis;
 import io.vertx.redis.client.RedisOptions;
 import io.vertx.sqlclient.Pool;
@@ -29,16 +30,24 @@ import ua.epetitions.gateway.embedded.EmbeddedRedisServer;
 import ua.epetitions.gateway.http.HttpVerticle;
 import ua.epetitions.gateway.identity.DevIdentityIssuer;
 import ua.epetitions.gateway.identity.LocalSecrets;
+import ua.epetitions.gateway.identity.RefreshingJwks;
 import ua.epetitions.gateway.jobs.LifecycleVerticle;
 import ua.epetitions.gateway.ops.HealthChecks;
 import ua.epetitions.gateway.petition.PetitionService;
+import ua.epetitions.gateway.signing.RedisScripts;
+import ua.epetitions.gateway.signing.SignatureIntake;
+import ua.epetitions.gateway.signing.SigningKeys;
+import ua.epetitions.gateway.signing.SigningState;
 import ua.epetitions.gateway.store.CommunityStore;
 import ua.epetitions.gateway.store.DemoData;
 import ua.epetitions.gateway.store.Migrations;
 import ua.epetitions.gateway.store.PetitionStore;
 import ua.epetitions.gateway.store.PostgresLocation;
 import ua.epetitions.gateway.store.SettingsStore;
+import ua.epetitions.gateway.store.SigningTermsStore;
 import ua.epetitions.gateway.store.StatsStore;
+import ua.epetitions.gateway.writer.BatchWriterVerticle;
+import ua.epetitions.gateway.writer.WriterSettings;
 
 /**
  * Starts and stops the whole gateway. Start-up blocks the calling thread (never an event loop):
@@ -130,17 +139,19 @@ public final class Gateway implements AutoCloseable {
     String pepper = secret(config.identity().signerPepper(), dataDir.resolve(PEPPER_FILE));
     DevIdentityIssuer devIssuer = null;
     if (config.identity().devIssuerEnabled()) {
-      devIssuer =
-          DevIdentityIssuer.loadOrCreate(
-              dataDir,
-              config.identity().issuer(),
-              config.identity().audience(),
-              Duration.ofSeconds(config.identity().devTokenTtlSeconds()));
+      devIssuer = devIssuer(config);
       log.warn("identity: development issuer enabled issuer={}", config.identity().issuer());
     }
-    JWKSource<SecurityContext> identityKeys = identityKeys(devIssuer);
+    RefreshingJwks providerKeys =
+        config.identity().jwksUrl().isBlank()
+            ? null
+            : RefreshingJwks.load(config.identity().jwksUrl());
+    JWKSource<SecurityContext> identityKeys = identityKeys(devIssuer, providerKeys);
 
     Vertx vertx = Vertx.vertx(new VertxOptions().setPreferNativeTransport(true));
+    if (providerKeys != null) {
+      providerKeys.refreshEvery(vertx, config.identity().jwksRefreshSeconds() * 1000L);
+    }
     Pool pool =
         PgBuilder.pool()
             .with(
@@ -152,19 +163,32 @@ public final class Gateway implements AutoCloseable {
             .connectingTo(location.connectOptions())
             .using(vertx)
             .build();
-    Redis redis =
-        Redis.createClient(
-            vertx,
-            new RedisOptions()
-                .setConnectionString(redisUrl)
-                .setMaxPoolSize(config.redis().poolSize())
-                .setMaxPoolWaiting(config.redis().maxWaitingHandlers())
-                .setMaxWaitingHandlers(config.redis().maxWaitingHandlers()));
+    RedisOptions redisOptions =
+        new RedisOptions()
+            .setConnectionString(redisUrl)
+            .setPreferredProtocolVersion(ProtocolVersion.RESP2)
+            .setMaxPoolSize(config.redis().poolSize())
+            .setMaxPoolWaiting(config.redis().maxWaitingHandlers())
+            .setMaxWaitingHandlers(config.redis().maxWaitingHandlers());
+    Redis redis = Redis.createClient(vertx, redisOptions);
 
     CommunityStore communities = new CommunityStore(pool);
     PetitionStore petitions = new PetitionStore(pool);
+    SettingsStore settings = new SettingsStore(pool);
+    SigningKeys keys = new SigningKeys(config.signing().partitions());
+    SigningState signingState =
+        new SigningState(redis, keys, new SigningTermsStore(pool), settings);
     PetitionService petitionService =
-        new PetitionService(petitions, communities, Clock.systemUTC());
+        new PetitionService(petitions, communities, signingState, Clock.systemUTC());
+    RedisScripts scripts = new RedisScripts(redis);
+    SignatureIntake intake =
+        new SignatureIntake(
+            scripts,
+            keys,
+            petitions,
+            Clock.systemUTC(),
+            config.signing().maxBacklogEntries(),
+            config.redis().commandTimeoutMs());
     GatewayServices services =
         new GatewayServices(
             config,
@@ -173,8 +197,10 @@ public final class Gateway implements AutoCloseable {
             communities,
             petitions,
             new StatsStore(pool),
-            new SettingsStore(pool),
+            settings,
             petitionService,
+            intake,
+            signingState,
             new HealthChecks(pool, redis),
             devIssuer,
             identityKeys,
@@ -183,6 +209,20 @@ public final class Gateway implements AutoCloseable {
 
     Gateway gateway = null;
     try {
+      await(scripts.loadAll());
+      int mirrored = await(signingState.syncAll());
+      log.info(
+          "signing: state of petitions={} copied to Redis partitions={}",
+          mirrored,
+          keys.partitions());
+      if (config.writer().enabled()) {
+        await(
+            vertx.deployVerticle(
+                new BatchWriterVerticle(
+                    writerSettings(config.writer()), redisOptions, keys, pool, signingState)));
+      } else {
+        log.warn("writer: disabled in this instance (writer.enabled=false)");
+      }
       int port = config.http().port() > 0 ? config.http().port() : freePort();
       int instances =
           config.http().instances() > 0
@@ -196,7 +236,11 @@ public final class Gateway implements AutoCloseable {
           "http: listening host={} port={} instances={}", config.http().host(), port, instances);
       await(
           vertx.deployVerticle(
-              new LifecycleVerticle(petitionService, config.lifecycle().closeCheckIntervalMs())));
+              new LifecycleVerticle(
+                  petitionService,
+                  signingState,
+                  config.lifecycle().closeCheckIntervalMs(),
+                  config.signing().stateSyncIntervalMs())));
       log.info(
           "lifecycle: closing job started intervalMs={}",
           config.lifecycle().closeCheckIntervalMs());
@@ -217,13 +261,38 @@ public final class Gateway implements AutoCloseable {
     }
   }
 
-  private static JWKSource<SecurityContext> identityKeys(DevIdentityIssuer devIssuer) {
+  /** The development issuer of a configuration, its key kept in the data directory. */
+  public static DevIdentityIssuer devIssuer(GatewayConfig config) throws IOException {
+    return DevIdentityIssuer.loadOrCreate(
+        config.dataPath(),
+        config.identity().issuer(),
+        config.identity().audience(),
+        Duration.ofSeconds(config.identity().devTokenTtlSeconds()),
+        config.identity().devKeyBits());
+  }
+
+  /** The provider's JWKS when configured, else the development issuer's keys. */
+  private static JWKSource<SecurityContext> identityKeys(
+      DevIdentityIssuer devIssuer, RefreshingJwks providerKeys) {
+    if (providerKeys != null) {
+      return providerKeys;
+    }
     if (devIssuer == null) {
       throw new ConfigException(
-          "no identity provider keys: enable identity.devIssuerEnabled (development only);"
-              + " an external JWKS is not supported yet");
+          "no identity provider keys: set identity.jwksUrl, or enable"
+              + " identity.devIssuerEnabled (development only)");
     }
     return new ImmutableJWKSet<>(devIssuer.publicKeys());
+  }
+
+  private static WriterSettings writerSettings(GatewayConfig.Writer writer) {
+    return new WriterSettings(
+        writer.batchSize(),
+        writer.flushIntervalMs(),
+        writer.idleBlockMs(),
+        writer.claimIntervalMs(),
+        writer.claimMinIdleMs(),
+        writer.maxBackoffMs());
   }
 
   /** The configured secret, or in development mode one generated and kept in the data dir. */
@@ -249,6 +318,9 @@ public final class Gateway implements AutoCloseable {
     }
     if (config.identity().devIssuerEnabled()) {
       problems.add("identity.devIssuerEnabled is true");
+    }
+    if (config.identity().jwksUrl().isBlank()) {
+      problems.add("identity.jwksUrl must name the identity provider's JWKS");
     }
     if (config.admin().token() == null || config.admin().token().length() < 32) {
       problems.add("admin.token must be set to a secret of at least 32 characters");

@@ -8,6 +8,8 @@ import ua.epetitions.gateway.config.GatewayConfig;
 import ua.epetitions.gateway.identity.DevIdentityIssuer;
 import ua.epetitions.gateway.ops.HealthChecks;
 import ua.epetitions.gateway.petition.PetitionService;
+import ua.epetitions.gateway.signing.SignatureIntake;
+import ua.epetitions.gateway.signing.SigningState;
 import ua.epetitions.gateway.store.CommunityStore;
 import ua.epetitions.gateway.store.PetitionStore;
 import ua.epetitions.gateway.store.SettingsStore;
@@ -28,6 +30,8 @@ public record GatewayServices(
     StatsStore stats,
     SettingsStore settings,
     PetitionService petitionService,
+    SignatureIntake intake,
+    SigningState signingState,
     HealthChecks health,
     DevIdentityIssuer devIssuer,
     JWKSource<SecurityContext> identityKeys,

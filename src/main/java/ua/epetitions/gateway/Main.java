@@ -1,13 +1,21 @@
 package ua.epetitions.gateway;
 
+import java.io.IOException;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import ua.epetitions.gateway.config.ConfigException;
 import ua.epetitions.gateway.config.ConfigLoader;
 import ua.epetitions.gateway.config.GatewayConfig;
+import ua.epetitions.gateway.identity.TokenMinting;
 
-/** Command line: {@code java -jar signing-gateway.jar [run] [--config FILE]}. */
+/**
+ * Command line: {@code java -jar signing-gateway.jar [run] [--config FILE]} starts the gateway;
+ * {@code mint-tokens --count N --out FILE} writes development tokens for load tests.
+ */
 public final class Main {
   private static final int EXIT_USAGE = 2;
   private static final int EXIT_FAILED = 1;
@@ -17,35 +25,81 @@ public final class Main {
   public static void main(String[] args) {
     Optional<Path> configFile = Optional.empty();
     String command = "run";
+    Map<String, String> options = new HashMap<>();
     for (int i = 0; i < args.length; i++) {
-      switch (args[i]) {
-        case "--config" -> {
+      String arg = args[i];
+      switch (arg) {
+        case "run", "mint-tokens" -> command = arg;
+        case "-h", "--help" -> usage(null);
+        case "--config", "--count", "--out", "--territory", "--subject-prefix", "--ttl-seconds" -> {
           if (i + 1 >= args.length) {
-            usage("--config needs a file");
+            usage(arg + " needs a value");
           }
-          configFile = Optional.of(Path.of(args[++i]));
+          options.put(arg, args[++i]);
         }
-        case "run" -> command = "run";
-        case "-h", "--help" -> {
-          usage(null);
-        }
-        default -> usage("unknown argument '" + args[i] + "'");
+        default -> usage("unknown argument '" + arg + "'");
       }
     }
-    if (command.equals("run")) {
+    if (options.containsKey("--config")) {
+      configFile = Optional.of(Path.of(options.get("--config")));
+    }
+    if (command.equals("mint-tokens")) {
+      mintTokens(configFile, options);
+    } else {
       run(configFile);
     }
   }
 
-  private static void run(Optional<Path> configFile) {
-    GatewayConfig config;
+  private static void mintTokens(Optional<Path> configFile, Map<String, String> options) {
+    GatewayConfig config = loadConfig(configFile);
+    if (config.isProduction() || !config.identity().devIssuerEnabled()) {
+      System.err.println("mint-tokens needs the development issuer (development mode)");
+      System.exit(EXIT_USAGE);
+    }
+    int count = positiveInt(options.getOrDefault("--count", "1000"), "--count");
+    int ttlSeconds = positiveInt(options.getOrDefault("--ttl-seconds", "86400"), "--ttl-seconds");
+    Path out = Path.of(options.getOrDefault("--out", "tokens.txt"));
+    String prefix = options.getOrDefault("--subject-prefix", "load-citizen-");
+    String territory = options.get("--territory");
     try {
-      config = new ConfigLoader().load(configFile, System.getenv());
+      long startedNs = System.nanoTime();
+      TokenMinting.mint(
+          Gateway.devIssuer(config), count, prefix, territory, Duration.ofSeconds(ttlSeconds), out);
+      double seconds = (System.nanoTime() - startedNs) / 1e9;
+      System.err.printf(
+          "minted %d tokens in %.1f s (%.0f per second) into %s%n",
+          count, seconds, count / seconds, out.toAbsolutePath());
+    } catch (IOException e) {
+      System.err.println("mint-tokens failed: " + e.getMessage());
+      System.exit(EXIT_FAILED);
+    }
+  }
+
+  private static int positiveInt(String raw, String option) {
+    try {
+      int value = Integer.parseInt(raw);
+      if (value > 0) {
+        return value;
+      }
+    } catch (NumberFormatException e) {
+      // falls through to the usage message
+    }
+    usage(option + " must be a positive whole number");
+    return 0;
+  }
+
+  private static GatewayConfig loadConfig(Optional<Path> configFile) {
+    try {
+      return new ConfigLoader().load(configFile, System.getenv());
     } catch (ConfigException e) {
       System.err.println("configuration error: " + e.getMessage());
       System.exit(EXIT_USAGE);
-      return;
+      return null;
     }
+  }
+
+  private static void run(Optional<Path> configFile) {
+    GatewayConfig config = loadConfig(configFile);
     Gateway gateway;
     try {
       gateway = Gateway.start(config);
@@ -80,8 +134,12 @@ public final class Main {
     }
     System.err.println(
         "usage: java -jar signing-gateway.jar [run] [--config FILE]\n"
-            + "  run      start the gateway (default); settings from FILE, else"
-            + " ./config/gateway.yaml when present, then GATEWAY_* environment variables");
+            + "       java -jar signing-gateway.jar mint-tokens --count N --out FILE"
+            + " [--territory CODE] [--subject-prefix P] [--ttl-seconds S] [--config FILE]\n"
+            + "  run          start the gateway (default); settings from FILE, else"
+            + " ./config/gateway.yaml when present, then GATEWAY_* environment variables\n"
+            + "  mint-tokens  write N development-issuer tokens of distinct citizens, one per"
+            + " line, signed with the key of the gateway on the same data directory");
     System.exit(error == null ? 0 : EXIT_USAGE);
   }
 }

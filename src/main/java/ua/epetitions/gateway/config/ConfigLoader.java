@@ -198,6 +198,8 @@ public final class ConfigLoader {
     requireRange("http.port", config.http().port(), 0, 65_535);
     requireRange("http.instances", config.http().instances(), 0, 64);
     requireRange("http.maxBodyBytes", config.http().maxBodyBytes(), 256, 1_048_576);
+    requireRange(
+        "http.maxPetitionBodyBytes", config.http().maxPetitionBodyBytes(), 1024, 1_048_576);
     requireRange("http.idleTimeoutSeconds", config.http().idleTimeoutSeconds(), 1, 3600);
     requireRange("http.maxHeaderBytes", config.http().maxHeaderBytes(), 1024, 65_536);
     requireRange("postgres.embeddedPort", config.postgres().embeddedPort(), 0, 65_535);
@@ -217,6 +219,26 @@ public final class ConfigLoader {
         config.lifecycle().closeCheckIntervalMs(),
         100,
         86_400_000);
+    requireRange("identity.jwksRefreshSeconds", config.identity().jwksRefreshSeconds(), 10, 86_400);
+    requireRange("identity.devKeyBits", config.identity().devKeyBits(), 1024, 4096);
+    requireText("identity.subjectClaim", config.identity().subjectClaim());
+    requireUrlScheme("identity.jwksUrl", config.identity().jwksUrl(), "https://", "file:");
+    String pepper = config.identity().signerPepper();
+    if (pepper != null && !pepper.isEmpty() && pepper.length() < 16) {
+      throw new ConfigException(
+          "setting 'identity.signerPepper' must have at least 16 characters, or be empty");
+    }
+    requireRange("signing.partitions", config.signing().partitions(), 1, 1024);
+    requireRange("signing.maxBacklogEntries", config.signing().maxBacklogEntries(), 1, 100_000_000);
+    requireRange(
+        "signing.stateSyncIntervalMs", config.signing().stateSyncIntervalMs(), 100, 3_600_000);
+    requireRange("signing.retryAfterSeconds", config.signing().retryAfterSeconds(), 1, 3600);
+    requireRange("writer.batchSize", config.writer().batchSize(), 1, 5000);
+    requireRange("writer.flushIntervalMs", config.writer().flushIntervalMs(), 0, 10_000);
+    requireRange("writer.idleBlockMs", config.writer().idleBlockMs(), 10, 60_000);
+    requireRange("writer.claimIntervalMs", config.writer().claimIntervalMs(), 10, 3_600_000);
+    requireRange("writer.claimMinIdleMs", config.writer().claimMinIdleMs(), 0, 86_400_000);
+    requireRange("writer.maxBackoffMs", config.writer().maxBackoffMs(), 100, 600_000);
     requireRange("lifecycle.answerWorkingDays", config.lifecycle().answerWorkingDays(), 1, 60);
     if (config.mode() == null) {
       throw new ConfigException("setting 'mode' must be development or production");

@@ -15,6 +15,8 @@ public record GatewayConfig(
     Redis redis,
     Admin admin,
     Identity identity,
+    Signing signing,
+    Writer writer,
     Lifecycle lifecycle) {
 
   /** How the gateway runs: with embedded helpers allowed, or locked down for production. */
@@ -28,6 +30,7 @@ public record GatewayConfig(
       int port,
       int instances,
       int maxBodyBytes,
+      int maxPetitionBodyBytes,
       int idleTimeoutSeconds,
       int maxHeaderBytes) {}
 
@@ -60,12 +63,28 @@ public record GatewayConfig(
   public record Admin(String token) {}
 
   public record Identity(
+      String jwksUrl,
+      int jwksRefreshSeconds,
+      String subjectClaim,
       String issuer,
       String audience,
       int clockSkewSeconds,
       boolean devIssuerEnabled,
       int devTokenTtlSeconds,
+      int devKeyBits,
       String signerPepper) {}
+
+  public record Signing(
+      int partitions, long maxBacklogEntries, long stateSyncIntervalMs, int retryAfterSeconds) {}
+
+  public record Writer(
+      boolean enabled,
+      int batchSize,
+      long flushIntervalMs,
+      long idleBlockMs,
+      long claimIntervalMs,
+      long claimMinIdleMs,
+      long maxBackoffMs) {}
 
   public record Lifecycle(long closeCheckIntervalMs, int answerWorkingDays) {}
 

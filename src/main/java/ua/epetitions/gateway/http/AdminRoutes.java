@@ -11,6 +11,7 @@ import org.slf4j.LoggerFactory;
 import ua.epetitions.gateway.petition.CommunityRules;
 import ua.epetitions.gateway.petition.NotFoundException;
 import ua.epetitions.gateway.petition.Petition;
+import ua.epetitions.gateway.petition.PetitionMirror;
 import ua.epetitions.gateway.petition.PetitionService;
 import ua.epetitions.gateway.store.CommunityStore;
 import ua.epetitions.gateway.store.DuplicateKeyException;
@@ -40,16 +41,19 @@ final class AdminRoutes {
   private final PetitionService petitions;
   private final CommunityStore communities;
   private final SettingsStore settings;
+  private final PetitionMirror mirror;
   private final PetitionJson petitionJson;
 
   AdminRoutes(
       PetitionService petitions,
       CommunityStore communities,
       SettingsStore settings,
+      PetitionMirror mirror,
       PetitionJson petitionJson) {
     this.petitions = petitions;
     this.communities = communities;
     this.settings = settings;
+    this.mirror = mirror;
     this.petitionJson = petitionJson;
   }
 
@@ -86,6 +90,7 @@ final class AdminRoutes {
     communities
         .updateRules(slug, rules)
         .compose(updated -> present(updated.orElse(null), slug))
+        .compose(community -> mirrored(community.id()).map(community))
         .onSuccess(
             community -> {
               log.info("admin: community rules updated slug={}", slug);
@@ -135,12 +140,14 @@ final class AdminRoutes {
       result =
           settings
               .setSigningPaused(paused)
+              .compose(v -> mirror.gatewayPaused(paused))
               .map(v -> new JsonObject().put("scope", "gateway").put("paused", paused));
     } else {
       result =
           communities
               .setSigningPaused(community, paused)
               .compose(updated -> present(updated.orElse(null), community))
+              .compose(c -> mirrored(c.id()).map(c))
               .map(
                   c ->
                       new JsonObject()
@@ -180,6 +187,23 @@ final class AdminRoutes {
               Responses.ok(ctx, json);
             })
         .onFailure(ctx::fail);
+  }
+
+  /**
+   * Copies a community's change to the signing path. A pause must reach Redis to take effect, so a
+   * failure here is the administrator's to retry (PostgreSQL already holds the change, and the
+   * periodic sync would also apply it).
+   */
+  private Future<Void> mirrored(int communityId) {
+    return mirror
+        .communityChanged(communityId)
+        .recover(
+            failure ->
+                Future.failedFuture(
+                    Problem.unavailable(
+                            "the change is saved but Redis did not take it yet; retry the call"
+                                + " (the periodic sync applies it too)")
+                        .exception()));
   }
 
   private static <T> Future<T> present(T value, String slug) {

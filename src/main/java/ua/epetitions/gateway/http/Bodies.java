@@ -61,7 +61,8 @@ final class Bodies {
     }
     for (int i = 1; i < parts.length; i++) {
       String parameter = parts[i].trim();
-      if (parameter.startsWith("charset=") && !parameter.equals("charset=utf-8")) {
+      String unquoted = parameter.replace("\"", "");
+      if (unquoted.startsWith("charset=") && !unquoted.equals("charset=utf-8")) {
         throw Problem.unsupportedMediaType("JSON bodies must be UTF-8").exception();
       }
     }

@@ -1,10 +1,14 @@
 package ua.epetitions.gateway.http;
 
+import io.netty.handler.codec.http.TooLongHttpHeaderException;
+import io.netty.handler.codec.http.TooLongHttpLineException;
 import io.vertx.core.Handler;
+import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.HttpException;
 import java.util.Locale;
+import java.util.UUID;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import ua.epetitions.gateway.petition.ConcurrentChangeException;
@@ -42,6 +46,40 @@ final class FailureHandler implements Handler<RoutingContext> {
         .putHeader("Content-Type", Problem.MEDIA_TYPE)
         .putHeader("Cache-Control", "no-store")
         .end(problem.toJson(RequestIds.of(ctx)).encode());
+  }
+
+  /**
+   * The router answers 400 by itself, with neither a failure nor a status on the context, when it
+   * cannot decode the request path (a malformed percent-escape); the answer is still a problem.
+   */
+  void undecodablePath(RoutingContext ctx) {
+    send(ctx, Problem.invalidRequest("the request path could not be decoded; check its escapes"));
+  }
+
+  /**
+   * Requests the HTTP codec refused before any routing: a request line or header section over its
+   * limit, or a message that is not HTTP. Answered as problems, then the connection is closed, as
+   * the codec's state after such a request cannot be trusted.
+   */
+  static void unreadableRequest(HttpServerRequest request) {
+    Throwable cause = request.decoderResult().cause();
+    Problem problem;
+    if (cause instanceof TooLongHttpLineException) {
+      problem = Problem.uriTooLong("send a shorter path and query");
+    } else if (cause instanceof TooLongHttpHeaderException) {
+      problem = Problem.headersTooLarge("send fewer or shorter headers");
+    } else {
+      problem = Problem.invalidRequest("the request is not well-formed HTTP");
+    }
+    String requestId = UUID.randomUUID().toString();
+    request
+        .response()
+        .setStatusCode(problem.status())
+        .putHeader(RequestIds.HEADER, requestId)
+        .putHeader("Content-Type", Problem.MEDIA_TYPE)
+        .putHeader("Cache-Control", "no-store")
+        .end(problem.toJson(requestId).encode())
+        .onComplete(ended -> request.connection().close());
   }
 
   private Problem toProblem(RoutingContext ctx) {
@@ -90,6 +128,7 @@ final class FailureHandler implements Handler<RoutingContext> {
       case 404 -> Problem.notFound("no resource at " + abbreviatedPath(ctx));
       case 405 -> Problem.methodNotAllowed(ctx.request().method() + " is not allowed here");
       case 413 -> Problem.payloadTooLarge(maxBodyBytes);
+      case 414 -> Problem.uriTooLong("send a shorter path and query");
       case 415 -> Problem.unsupportedMediaType("send Content-Type: application/json");
       case 431 -> Problem.headersTooLarge("send fewer or shorter headers");
       default -> {

@@ -36,7 +36,11 @@ public final class HttpVerticle extends VerticleBase {
             .setMaxHeaderSize(http.maxHeaderBytes())
             .setMaxInitialLineLength(4096)
             .setCompressionSupported(false);
-    server = vertx.createHttpServer(options).requestHandler(router());
+    server =
+        vertx
+            .createHttpServer(options)
+            .requestHandler(router())
+            .invalidRequestHandler(FailureHandler::unreadableRequest);
     return server.listen();
   }
 
@@ -44,7 +48,10 @@ public final class HttpVerticle extends VerticleBase {
     GatewayConfig config = services.config();
     CitizenAuth citizens = new CitizenAuth(verifier());
     PetitionJson petitionJson =
-        new PetitionJson(services.petitionService(), config.lifecycle().answerWorkingDays());
+        new PetitionJson(
+            services.petitionService(),
+            services.signingState(),
+            config.lifecycle().answerWorkingDays());
     PublicRoutes reads =
         new PublicRoutes(
             services.petitionService(),
@@ -55,22 +62,41 @@ public final class HttpVerticle extends VerticleBase {
             petitionJson);
     AdminRoutes admin =
         new AdminRoutes(
-            services.petitionService(), services.communities(), services.settings(), petitionJson);
+            services.petitionService(),
+            services.communities(),
+            services.settings(),
+            services.signingState(),
+            petitionJson);
     OpsRoutes ops = new OpsRoutes(services.health());
+    SigningRoutes signing =
+        new SigningRoutes(
+            services.intake(),
+            services.signingState(),
+            services.petitionService(),
+            citizens,
+            config.signing().retryAfterSeconds());
+    int largest = Math.max(config.http().maxBodyBytes(), config.http().maxPetitionBodyBytes());
+    BodySizeLimit small = new BodySizeLimit(config.http().maxBodyBytes());
+    BodySizeLimit petitionSized = new BodySizeLimit(config.http().maxPetitionBodyBytes());
 
     Router router = Router.router(vertx);
     router.route().handler(new RequestIds());
-    router.route().handler(BodyHandler.create(false).setBodyLimit(config.http().maxBodyBytes()));
+    router.route().handler(BodyHandler.create(false).setBodyLimit(largest));
 
+    router.post("/api/v1/petitions/:petitionId/signatures").handler(small).handler(signing::sign);
+    router.get("/api/v1/petitions/:petitionId/count").handler(signing::count);
     router.get("/api/v1/petitions/:petitionId").handler(reads::petition);
     router.get("/api/v1/petitions/:petitionId/signers").handler(reads::signers);
     router.get("/api/v1/communities").handler(reads::communities);
     router.get("/api/v1/communities/:slug").handler(reads::community);
     router.get("/api/v1/communities/:slug/petitions").handler(reads::communityPetitions);
-    router.post("/api/v1/communities/:slug/petitions").handler(reads::filePetition);
+    router
+        .post("/api/v1/communities/:slug/petitions")
+        .handler(petitionSized)
+        .handler(reads::filePetition);
     router.get("/api/v1/stats").handler(reads::stats);
 
-    router.route("/api/v1/admin/*").handler(new AdminAuth(services.adminToken()));
+    router.route("/api/v1/admin/*").handler(new AdminAuth(services.adminToken())).handler(small);
     router.post("/api/v1/admin/communities").handler(admin::createCommunity);
     router.put("/api/v1/admin/communities/:slug").handler(admin::updateCommunity);
     router.post("/api/v1/admin/petitions/:petitionId/publish").handler(admin::publish);
@@ -86,11 +112,12 @@ public final class HttpVerticle extends VerticleBase {
     if (services.devIssuer() != null) {
       DevIdentityRoutes dev = new DevIdentityRoutes(services.devIssuer());
       router.get("/dev/identity/jwks.json").handler(dev::jwks);
-      router.post("/dev/identity/tokens").handler(dev::mintToken);
+      router.post("/dev/identity/tokens").handler(small).handler(dev::mintToken);
     }
 
-    FailureHandler failures = new FailureHandler(config.http().maxBodyBytes());
+    FailureHandler failures = new FailureHandler(largest);
     router.route().failureHandler(failures);
+    router.errorHandler(400, failures::undecodablePath);
     router.errorHandler(404, failures);
     router.errorHandler(405, failures);
     router.errorHandler(500, failures);

@@ -105,6 +105,10 @@ public record Problem(String type, String title, int status, String detail, Json
         "the body must be at most " + limitBytes + " bytes");
   }
 
+  public static Problem uriTooLong(String detail) {
+    return of("uri-too-long", "The request line is too long", 414, detail);
+  }
+
   public static Problem unsupportedMediaType(String detail) {
     return of("unsupported-media-type", "The body must be JSON", 415, detail);
   }

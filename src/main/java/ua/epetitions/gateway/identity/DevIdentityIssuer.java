@@ -28,7 +28,7 @@ import java.util.UUID;
  */
 public final class DevIdentityIssuer {
   public static final String KEY_FILE = "dev-identity-key.json";
-  private static final int RSA_BITS = 2048;
+  private static final int DEFAULT_RSA_BITS = 2048;
 
   private final RSAKey key;
   private final JWSSigner signer;
@@ -40,16 +40,24 @@ public final class DevIdentityIssuer {
   private DevIdentityIssuer(RSAKey key, String issuer, String audience, Duration tokenTtl)
       throws JOSEException {
     this.key = key;
-    this.signer = new RSASSASigner(key);
+    // The development key may be 1024 bits (see identity.devKeyBits): signing must accept it.
+    this.signer = new RSASSASigner(key.toPrivateKey(), true);
     this.header = new JWSHeader.Builder(JWSAlgorithm.RS256).keyID(key.getKeyID()).build();
     this.issuer = issuer;
     this.audience = audience;
     this.tokenTtl = tokenTtl;
   }
 
-  /** The issuer whose key is in {@code dataDir}, generating the key on first use. */
+  /** The issuer whose key is in {@code dataDir}, generating a 2048-bit key on first use. */
   public static DevIdentityIssuer loadOrCreate(
       Path dataDir, String issuer, String audience, Duration tokenTtl) throws IOException {
+    return loadOrCreate(dataDir, issuer, audience, tokenTtl, DEFAULT_RSA_BITS);
+  }
+
+  /** The issuer whose key is in {@code dataDir}, generating a key of {@code rsaBits} if none. */
+  public static DevIdentityIssuer loadOrCreate(
+      Path dataDir, String issuer, String audience, Duration tokenTtl, int rsaBits)
+      throws IOException {
     Path keyFile = dataDir.resolve(KEY_FILE);
     try {
       RSAKey key;
@@ -57,7 +65,7 @@ public final class DevIdentityIssuer {
         key = RSAKey.parse(Files.readString(keyFile, StandardCharsets.UTF_8));
       } else {
         key =
-            new RSAKeyGenerator(RSA_BITS)
+            new RSAKeyGenerator(rsaBits, true)
                 .keyUse(KeyUse.SIGNATURE)
                 .algorithm(JWSAlgorithm.RS256)
                 .keyIDFromThumbprint(true)

@@ -6,6 +6,7 @@ import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import ua.epetitions.gateway.petition.PetitionService;
+import ua.epetitions.gateway.signing.SigningState;
 import ua.epetitions.gateway.store.PetitionStore.StatusChange;
 
 /**
@@ -17,20 +18,47 @@ public final class LifecycleVerticle extends VerticleBase {
   private static final Logger log = LoggerFactory.getLogger(LifecycleVerticle.class);
   private static final int BATCH_SIZE = 500;
   private final PetitionService petitions;
+  private final SigningState signingState;
   private final long intervalMs;
+  private final long syncIntervalMs;
   private long timerId = -1;
+  private long syncTimerId = -1;
   // Owned by this verticle's event loop: a slow run is never overlapped by the next tick.
   private boolean running;
+  private boolean syncing;
 
-  public LifecycleVerticle(PetitionService petitions, long intervalMs) {
+  public LifecycleVerticle(
+      PetitionService petitions, SigningState signingState, long intervalMs, long syncIntervalMs) {
     this.petitions = petitions;
+    this.signingState = signingState;
     this.intervalMs = intervalMs;
+    this.syncIntervalMs = syncIntervalMs;
   }
 
   @Override
   public Future<?> start() {
     timerId = vertx.setPeriodic(0, intervalMs, id -> tick());
+    syncTimerId = vertx.setPeriodic(syncIntervalMs, id -> syncSigningState());
     return Future.succeededFuture();
+  }
+
+  private void syncSigningState() {
+    if (syncing) {
+      return;
+    }
+    syncing = true;
+    signingState
+        .syncAll()
+        .onComplete(
+            result -> {
+              syncing = false;
+              if (result.failed()) {
+                log.warn(
+                    "signing: periodic state sync failed, will retry in {} ms: {}",
+                    syncIntervalMs,
+                    result.cause().toString());
+              }
+            });
   }
 
   private void tick() {
@@ -74,6 +102,7 @@ public final class LifecycleVerticle extends VerticleBase {
   @Override
   public Future<?> stop() {
     vertx.cancelTimer(timerId);
+    vertx.cancelTimer(syncTimerId);
     return Future.succeededFuture();
   }
 }

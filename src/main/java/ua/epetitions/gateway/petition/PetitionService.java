@@ -22,11 +22,14 @@ import ua.epetitions.gateway.store.PetitionStore.StatusChange;
 public final class PetitionService {
   private final PetitionStore petitions;
   private final CommunityStore communities;
+  private final PetitionMirror mirror;
   private final Clock clock;
 
-  public PetitionService(PetitionStore petitions, CommunityStore communities, Clock clock) {
+  public PetitionService(
+      PetitionStore petitions, CommunityStore communities, PetitionMirror mirror, Clock clock) {
     this.petitions = petitions;
     this.communities = communities;
+    this.mirror = mirror;
     this.clock = clock;
   }
 
@@ -107,7 +110,13 @@ public final class PetitionService {
 
   /** Ends the collection of petitions whose closing time has passed, a batch at a time. */
   public Future<List<StatusChange>> endDueCollections(int batchSize) {
-    return petitions.endDueCollections(clock.instant().atOffset(ZoneOffset.UTC), batchSize);
+    return petitions
+        .endDueCollections(clock.instant().atOffset(ZoneOffset.UTC), batchSize)
+        .compose(
+            changes -> {
+              changes.forEach(change -> mirror.petitionChanged(change.petitionId()));
+              return Future.succeededFuture(changes);
+            });
   }
 
   private Future<Petition> transition(
@@ -122,8 +131,16 @@ public final class PetitionService {
               }
               return apply
                   .apply(petition, next.get())
-                  .compose(changed -> changed ? find(id) : concurrentChange(id, event));
+                  .compose(changed -> changed ? mirrored(id) : concurrentChange(id, event));
             });
+  }
+
+  /**
+   * The changed petition, after its signing state is copied to Redis. A failed copy is logged by
+   * the mirror and repaired by the periodic sync; the change itself is committed either way.
+   */
+  private Future<Petition> mirrored(long id) {
+    return mirror.petitionChanged(id).transform(copied -> find(id));
   }
 
   private static Future<Petition> concurrentChange(long id, PetitionEvent event) {

@@ -110,7 +110,7 @@ public final class PetitionStore {
         .map(Optional::orElseThrow);
   }
 
-  /** Opens collection; empty when the petition was no longer in {@code from}. */
+  /** Opens collection; false when the petition was no longer in {@code from}. */
   public Future<Boolean> publish(
       long id,
       PetitionStatus from,

@@ -1,0 +1,142 @@
+package ua.epetitions.gateway.http;
+
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.RoutingContext;
+import java.util.Set;
+import ua.epetitions.gateway.identity.Citizen;
+import ua.epetitions.gateway.petition.PetitionService;
+import ua.epetitions.gateway.signing.SignOutcome;
+import ua.epetitions.gateway.signing.SignatureIntake;
+import ua.epetitions.gateway.signing.SigningState;
+
+/** Signing a petition and reading its live count: the hot paths of a viral petition. */
+final class SigningRoutes {
+  private static final Set<String> SIGNING_MEMBERS = Set.of("consent");
+  private static final String COUNT_CACHE_CONTROL = "public, max-age=1";
+
+  private final SignatureIntake intake;
+  private final SigningState state;
+  private final PetitionService petitions;
+  private final CitizenAuth citizens;
+  private final int retryAfterSeconds;
+
+  SigningRoutes(
+      SignatureIntake intake,
+      SigningState state,
+      PetitionService petitions,
+      CitizenAuth citizens,
+      int retryAfterSeconds) {
+    this.intake = intake;
+    this.state = state;
+    this.petitions = petitions;
+    this.citizens = citizens;
+    this.retryAfterSeconds = retryAfterSeconds;
+  }
+
+  void sign(RoutingContext ctx) {
+    long petitionId = Params.petitionId(ctx);
+    Citizen citizen = citizens.citizen(ctx);
+    JsonObject body = Bodies.jsonObject(ctx, SIGNING_MEMBERS);
+    if (!Boolean.TRUE.equals(body.getValue("consent"))) {
+      throw Problem.invalidRequest(
+              "'consent' must be true: signing publishes the signer's name with the petition")
+          .exception();
+    }
+    intake.sign(petitionId, citizen).onSuccess(outcome -> answer(ctx, outcome));
+  }
+
+  void count(RoutingContext ctx) {
+    long petitionId = Params.petitionId(ctx);
+    state
+        .live(petitionId)
+        .compose(
+            live ->
+                live.isPresent()
+                    ? io.vertx.core.Future.succeededFuture(
+                        countJson(
+                            petitionId,
+                            live.get().count(),
+                            live.get().threshold(),
+                            live.get().status()))
+                    : petitions
+                        .find(petitionId)
+                        .map(
+                            p ->
+                                countJson(
+                                    petitionId,
+                                    p.persistedCount(),
+                                    p.threshold(),
+                                    p.status().wireName())))
+        .onSuccess(
+            json -> {
+              ctx.response().putHeader("Cache-Control", COUNT_CACHE_CONTROL);
+              Responses.ok(ctx, json);
+            })
+        .onFailure(ctx::fail);
+  }
+
+  private void answer(RoutingContext ctx, SignOutcome outcome) {
+    if (outcome instanceof SignOutcome.Accepted accepted) {
+      Responses.json(
+          ctx,
+          202,
+          new JsonObject()
+              .put("petitionId", accepted.petitionId())
+              .put("receipt", accepted.receipt())
+              .put("count", accepted.count())
+              .put("status", "accepted"));
+      return;
+    }
+    if (outcome instanceof SignOutcome.Overloaded) {
+      ctx.response().putHeader("Retry-After", Integer.toString(retryAfterSeconds));
+    }
+    FailureHandler.send(ctx, problem(outcome));
+  }
+
+  private static Problem problem(SignOutcome outcome) {
+    if (outcome instanceof SignOutcome.Duplicate duplicate) {
+      return Problem.of(
+              "already-signed",
+              "The citizen has already signed this petition",
+              409,
+              "one signature per person per petition; the receipt is of the first")
+          .with("petitionId", duplicate.petitionId())
+          .with("receipt", duplicate.receipt());
+    }
+    if (outcome instanceof SignOutcome.NotFound notFound) {
+      return Problem.petitionNotFound(notFound.petitionId());
+    }
+    if (outcome instanceof SignOutcome.NotCollecting closed) {
+      return Problem.petitionNotCollecting(closed.petitionId(), closed.status());
+    }
+    if (outcome instanceof SignOutcome.Paused paused) {
+      return Problem.of(
+              "signing-paused",
+              "Signing is paused",
+              423,
+              "the council or the operators paused signing; try again later")
+          .with("petitionId", paused.petitionId());
+    }
+    if (outcome instanceof SignOutcome.NotEligible notEligible) {
+      return Problem.notEligible(
+              "this community takes signatures from its registered residents only")
+          .with("petitionId", notEligible.petitionId());
+    }
+    SignOutcome.Overloaded overloaded = (SignOutcome.Overloaded) outcome;
+    return Problem.of(
+            "overloaded",
+            "The gateway cannot take the signature now",
+            503,
+            overloaded.reason() + "; the signature was not acknowledged: retry after Retry-After")
+        .with("petitionId", overloaded.petitionId());
+  }
+
+  private static JsonObject countJson(
+      long petitionId, long count, Integer threshold, String status) {
+    return new JsonObject()
+        .put("petitionId", petitionId)
+        .put("count", count)
+        .put("threshold", threshold)
+        .put("status", status);
+  }
+}
