@@ -36,6 +36,7 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
    */
   public static EmbeddedPostgresServer start(Path directory, int port, boolean durable)
       throws IOException {
+    directory = directory.toAbsolutePath().normalize();
     Files.createDirectories(directory);
     LeftoverProcesses.stopIfRunning("postgres", directory.resolve(PID_FILE), "postgres");
     EmbeddedPostgres.Builder builder =

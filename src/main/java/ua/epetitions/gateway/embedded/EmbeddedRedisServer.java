@@ -32,6 +32,7 @@ public final class EmbeddedRedisServer implements AutoCloseable {
    */
   public static EmbeddedRedisServer start(Path directory, int port, String appendFsync)
       throws IOException {
+    directory = directory.toAbsolutePath().normalize();
     Files.createDirectories(directory);
     Path pidFile = directory.resolve(PID_FILE);
     LeftoverProcesses.stopIfRunning("redis", pidFile, "redis-server");

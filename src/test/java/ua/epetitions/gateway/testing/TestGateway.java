@@ -45,8 +45,22 @@ public final class TestGateway implements AutoCloseable {
     return start(Map.of());
   }
 
-  /** Starts with extra {@code GATEWAY_*} settings on top of the test defaults. */
+  /**
+   * Starts with extra {@code GATEWAY_*} settings on top of the test defaults. The shared test Redis
+   * is emptied first: petition ids restart at 1 in each fresh database, so keys left by an earlier
+   * test class would collide. Test classes run one after another.
+   */
   public static TestGateway start(Map<String, String> overrides) {
+    TestServers servers = TestServers.get();
+    servers.flushRedis();
+    return startOn(servers.freshDatabaseUrl(), overrides);
+  }
+
+  /**
+   * Starts a gateway on a given database without emptying Redis: a second instance beside a running
+   * one, or a restart on the same data.
+   */
+  public static TestGateway startOn(String databaseUrl, Map<String, String> overrides) {
     TestServers servers = TestServers.get();
     try {
       Path dataDir =
@@ -54,7 +68,7 @@ public final class TestGateway implements AutoCloseable {
               Files.createDirectories(Path.of("target", "test-gateways")), "gw-");
       Map<String, String> env = new HashMap<>();
       env.put("GATEWAY_DATA_DIR", dataDir.toString());
-      env.put("GATEWAY_POSTGRES_URL", servers.freshDatabaseUrl());
+      env.put("GATEWAY_POSTGRES_URL", databaseUrl);
       env.put("GATEWAY_REDIS_URL", servers.redisUrl());
       env.put("GATEWAY_HTTP_PORT", "0");
       env.put("GATEWAY_HTTP_HOST", "127.0.0.1");
@@ -67,6 +81,11 @@ public final class TestGateway implements AutoCloseable {
     } catch (Exception e) {
       throw new IllegalStateException("cannot start a test gateway: " + e, e);
     }
+  }
+
+  /** The URL of this gateway's database, for a second instance on the same data. */
+  public String databaseUrl() {
+    return gateway.services().config().postgres().url();
   }
 
   public WebClient client() {

@@ -1,5 +1,6 @@
 package ua.epetitions.gateway.testing;
 
+import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -7,6 +8,7 @@ import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.concurrent.atomic.AtomicInteger;
+import redis.clients.jedis.Jedis;
 import ua.epetitions.gateway.embedded.EmbeddedPostgresServer;
 import ua.epetitions.gateway.embedded.EmbeddedRedisServer;
 import ua.epetitions.gateway.store.PostgresLocation;
@@ -80,6 +82,18 @@ public final class TestServers {
 
   public String redisUrl() {
     return redisUrl;
+  }
+
+  /** A blocking Redis client for test code to inspect or prepare Redis; close it. */
+  public Jedis jedis() {
+    return new Jedis(URI.create(redisUrl));
+  }
+
+  /** Empties the test Redis. */
+  public void flushRedis() {
+    try (Jedis jedis = jedis()) {
+      jedis.flushAll();
+    }
   }
 
   private static void quietly(AutoCloseable server) {
