@@ -47,7 +47,6 @@ import ua.epetitions.gateway.store.SettingsStore;
 import ua.epetitions.gateway.store.SigningTermsStore;
 import ua.epetitions.gateway.store.StatsStore;
 import ua.epetitions.gateway.writer.BatchWriterVerticle;
-import ua.epetitions.gateway.writer.WriterSettings;
 
 /**
  * Starts and stops the whole gateway. Start-up blocks the calling thread (never an event loop):
@@ -218,8 +217,7 @@ public final class Gateway implements AutoCloseable {
       if (config.writer().enabled()) {
         await(
             vertx.deployVerticle(
-                new BatchWriterVerticle(
-                    writerSettings(config.writer()), redisOptions, keys, pool, signingState)));
+                new BatchWriterVerticle(config.writer(), redisOptions, keys, pool, signingState)));
       } else {
         log.warn("writer: disabled in this instance (writer.enabled=false)");
       }
@@ -283,16 +281,6 @@ public final class Gateway implements AutoCloseable {
               + " identity.devIssuerEnabled (development only)");
     }
     return new ImmutableJWKSet<>(devIssuer.publicKeys());
-  }
-
-  private static WriterSettings writerSettings(GatewayConfig.Writer writer) {
-    return new WriterSettings(
-        writer.batchSize(),
-        writer.flushIntervalMs(),
-        writer.idleBlockMs(),
-        writer.claimIntervalMs(),
-        writer.claimMinIdleMs(),
-        writer.maxBackoffMs());
   }
 
   /** The configured secret, or in development mode one generated and kept in the data dir. */

@@ -21,12 +21,15 @@ import java.util.Optional;
  * draft -SUBMIT-> moderation -PUBLISH-> collecting -REACH_THRESHOLD-> threshold_reached
  * moderation -REJECT-> rejected
  * collecting -END_COLLECTION-> not_supported
+ * not_supported -REACH_THRESHOLD-> awaiting_answer
  * threshold_reached -END_COLLECTION-> awaiting_answer
  * threshold_reached | awaiting_answer -ANSWER-> answered
  * draft | moderation | collecting -WITHDRAW-> withdrawn
  * </pre>
  *
- * A petition that reached its threshold keeps collecting signatures until its closing time.
+ * A petition that reached its threshold keeps collecting signatures until its closing time. A
+ * petition can reach its threshold after its period ended: signatures taken in time are stored by
+ * the batch writer a moment later, and count.
  */
 public final class PetitionLifecycle {
   private static final Map<PetitionStatus, Map<PetitionEvent, PetitionStatus>> TRANSITIONS =
@@ -41,6 +44,7 @@ public final class PetitionLifecycle {
     allow(COLLECTING, PetitionEvent.REACH_THRESHOLD, THRESHOLD_REACHED);
     allow(COLLECTING, PetitionEvent.END_COLLECTION, NOT_SUPPORTED);
     allow(COLLECTING, PetitionEvent.WITHDRAW, WITHDRAWN);
+    allow(NOT_SUPPORTED, PetitionEvent.REACH_THRESHOLD, AWAITING_ANSWER);
     allow(THRESHOLD_REACHED, PetitionEvent.END_COLLECTION, AWAITING_ANSWER);
     allow(THRESHOLD_REACHED, PetitionEvent.ANSWER, ANSWERED);
     allow(AWAITING_ANSWER, PetitionEvent.ANSWER, ANSWERED);

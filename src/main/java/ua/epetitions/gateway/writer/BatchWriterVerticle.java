@@ -15,6 +15,7 @@ import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import ua.epetitions.gateway.config.GatewayConfig;
 import ua.epetitions.gateway.petition.PetitionMirror;
 import ua.epetitions.gateway.signing.RedisScripts;
 import ua.epetitions.gateway.signing.RedisScripts.Script;
@@ -35,7 +36,7 @@ public final class BatchWriterVerticle extends VerticleBase {
   private static final long FIRST_BACKOFF_MS = 100;
   private static final long REDIS_REPLY_GRACE_MS = 5_000;
 
-  private final WriterSettings settings;
+  private final GatewayConfig.Writer settings;
   private final RedisOptions redisOptions;
   private final SigningKeys keys;
   private final SignatureBatchStore store;
@@ -48,7 +49,7 @@ public final class BatchWriterVerticle extends VerticleBase {
   private boolean stopping;
 
   public BatchWriterVerticle(
-      WriterSettings settings,
+      GatewayConfig.Writer settings,
       RedisOptions redisOptions,
       SigningKeys keys,
       Pool pool,
@@ -138,7 +139,7 @@ public final class BatchWriterVerticle extends VerticleBase {
                 if (System.currentTimeMillis() >= nextClaimAtMs) {
                   return claim(c).compose(this::flush);
                 }
-                return read(c, true).compose(this::fill).compose(this::flush);
+                return read(c, settings.batchSize(), true).compose(this::fill).compose(this::flush);
               });
     }
 
@@ -173,20 +174,22 @@ public final class BatchWriterVerticle extends VerticleBase {
                       : Future.failedFuture(failure));
     }
 
-    private Future<Batch> read(RedisConnection c, boolean block) {
+    /** Reads up to {@code count} new entries, blocking up to idleBlockMs when asked to. */
+    private Future<Batch> read(RedisConnection c, int count, boolean block) {
       Request request =
           Request.cmd(Command.XREADGROUP)
               .arg("GROUP")
               .arg(SigningKeys.WRITER_GROUP)
               .arg(consumer)
               .arg("COUNT")
-              .arg(settings.batchSize());
+              .arg(count);
       if (block) {
         request.arg("BLOCK").arg(settings.idleBlockMs());
       }
       request.arg("STREAMS").arg(stream).arg(">");
+      long replyWithinMs = (block ? settings.idleBlockMs() : 0) + REDIS_REPLY_GRACE_MS;
       return c.send(request)
-          .timeout(settings.idleBlockMs() + REDIS_REPLY_GRACE_MS, TimeUnit.MILLISECONDS)
+          .timeout(replyWithinMs, TimeUnit.MILLISECONDS)
           .map(reply -> StreamEntries.fromRead(reply, receiptPrefix));
     }
 
@@ -198,28 +201,12 @@ public final class BatchWriterVerticle extends VerticleBase {
       return vertx
           .timer(settings.flushIntervalMs(), TimeUnit.MILLISECONDS)
           .compose(t -> connection())
-          .compose(c -> readMore(c, first.size()))
+          .compose(c -> read(c, settings.batchSize() - first.size(), false))
           .map(
               more -> {
                 first.addAll(more);
                 return first;
               });
-    }
-
-    private Future<Batch> readMore(RedisConnection c, int already) {
-      Request request =
-          Request.cmd(Command.XREADGROUP)
-              .arg("GROUP")
-              .arg(SigningKeys.WRITER_GROUP)
-              .arg(consumer)
-              .arg("COUNT")
-              .arg(settings.batchSize() - already)
-              .arg("STREAMS")
-              .arg(stream)
-              .arg(">");
-      return c.send(request)
-          .timeout(REDIS_REPLY_GRACE_MS, TimeUnit.MILLISECONDS)
-          .map(reply -> StreamEntries.fromRead(reply, receiptPrefix));
     }
 
     private Future<Batch> claim(RedisConnection c) {
@@ -309,6 +296,10 @@ public final class BatchWriterVerticle extends VerticleBase {
     }
 
     private void retryLater(Throwable failure) {
+      if (stopping) {
+        // stop() closed the connection under a pending read: not a failure, and nothing to retry.
+        return;
+      }
       failures++;
       long delayMs =
           Math.min(settings.maxBackoffMs(), FIRST_BACKOFF_MS << Math.min(failures - 1, 16));

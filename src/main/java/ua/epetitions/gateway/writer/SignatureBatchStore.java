@@ -25,11 +25,15 @@ final class SignatureBatchStore {
           + " added AS (SELECT petition_id, count(*) AS n FROM inserted GROUP BY petition_id)"
           + " UPDATE petitions p SET persisted_count = p.persisted_count + a.n,"
           + " threshold_reached_at = CASE WHEN p.threshold_reached_at IS NULL"
-          + " AND p.persisted_count + a.n >= p.threshold THEN now()"
+          + " AND p.persisted_count + a.n >= p.threshold"
+          + " AND p.status IN ('collecting', 'not_supported') THEN now()"
           + " ELSE p.threshold_reached_at END,"
-          // PetitionLifecycle: collecting -REACH_THRESHOLD-> threshold_reached.
-          + " status = CASE WHEN p.status = 'collecting' AND p.persisted_count + a.n >= p.threshold"
-          + " THEN 'threshold_reached' ELSE p.status END,"
+          // PetitionLifecycle REACH_THRESHOLD: collecting -> threshold_reached, and
+          // not_supported -> awaiting_answer when signatures taken in time are stored late.
+          + " status = CASE WHEN p.threshold IS NULL OR p.persisted_count + a.n < p.threshold"
+          + " THEN p.status"
+          + " WHEN p.status = 'collecting' THEN 'threshold_reached'"
+          + " WHEN p.status = 'not_supported' THEN 'awaiting_answer' ELSE p.status END,"
           + " updated_at = now()"
           + " FROM added a WHERE p.id = a.petition_id"
           + " RETURNING p.id, a.n AS added, (p.threshold_reached_at = now()) AS reached_now";

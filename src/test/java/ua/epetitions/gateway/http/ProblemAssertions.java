@@ -7,14 +7,14 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpResponse;
 
 /** Checks that an answer is the RFC 9457 problem the contract promises. */
-final class ProblemAssertions {
+public final class ProblemAssertions {
   private ProblemAssertions() {}
 
   /**
    * Asserts the status, the problem media type, the five members every problem carries and the
    * stable type; answers the body for further checks.
    */
-  static JsonObject assertProblem(HttpResponse<Buffer> response, int status, String type) {
+  public static JsonObject assertProblem(HttpResponse<Buffer> response, int status, String type) {
     assertThat(response.statusCode()).as(response.bodyAsString()).isEqualTo(status);
     assertThat(response.getHeader("Content-Type")).isEqualTo(Problem.MEDIA_TYPE);
 
@@ -29,7 +29,7 @@ final class ProblemAssertions {
     return body;
   }
 
-  static JsonObject assertInvalidRequest(HttpResponse<Buffer> response) {
+  public static JsonObject assertInvalidRequest(HttpResponse<Buffer> response) {
     return assertProblem(response, 400, "/problems/invalid-request");
   }
 }

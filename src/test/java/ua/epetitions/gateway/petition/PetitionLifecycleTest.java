@@ -39,6 +39,7 @@ class PetitionLifecycleTest {
           Map.entry(key(COLLECTING, REACH_THRESHOLD), THRESHOLD_REACHED),
           Map.entry(key(MODERATION, REJECT), REJECTED),
           Map.entry(key(COLLECTING, END_COLLECTION), NOT_SUPPORTED),
+          Map.entry(key(NOT_SUPPORTED, REACH_THRESHOLD), AWAITING_ANSWER),
           Map.entry(key(THRESHOLD_REACHED, END_COLLECTION), AWAITING_ANSWER),
           Map.entry(key(THRESHOLD_REACHED, ANSWER), ANSWERED),
           Map.entry(key(AWAITING_ANSWER, ANSWER), ANSWERED),

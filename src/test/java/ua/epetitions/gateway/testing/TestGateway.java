@@ -38,7 +38,12 @@ public final class TestGateway implements AutoCloseable {
     this.client =
         WebClient.create(
             gateway.vertx(),
-            new WebClientOptions().setDefaultHost("127.0.0.1").setDefaultPort(gateway.httpPort()));
+            // No keep-alive: tests of bad requests make the server close connections, and a
+            // pooled connection closing under the next test's request would make it flaky.
+            new WebClientOptions()
+                .setDefaultHost("127.0.0.1")
+                .setDefaultPort(gateway.httpPort())
+                .setKeepAlive(false));
   }
 
   public static TestGateway start() {

@@ -1,0 +1,331 @@
+package ua.epetitions.gateway;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.vertx.core.json.JsonObject;
+import io.vertx.redis.client.Command;
+import io.vertx.redis.client.Redis;
+import io.vertx.redis.client.Request;
+import io.vertx.redis.client.Response;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.Row;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import ua.epetitions.gateway.config.ConfigLoader;
+import ua.epetitions.gateway.config.GatewayConfig;
+import ua.epetitions.gateway.identity.DevIdentityIssuer;
+import ua.epetitions.gateway.signing.SigningKeys;
+import ua.epetitions.gateway.testing.Eventually;
+import ua.epetitions.gateway.testing.Fixtures;
+import ua.epetitions.gateway.testing.TestGateway;
+
+/**
+ * A gateway process in embedded mode is killed (SIGKILL) with signatures in flight. Its Redis keeps
+ * running, so everything it acknowledged is in Redis; the next start stops the orphaned servers
+ * (Redis writes its append-only file on SIGTERM), and its writer must store every acknowledged
+ * signature, including the batch the killed writer had read and not acknowledged.
+ */
+@DisplayName("A gateway killed while signing")
+class KilledWhileSigningTest {
+  private static final Logger log = LoggerFactory.getLogger(KilledWhileSigningTest.class);
+  private static final String ADMIN_TOKEN = "killed-admin-token-0123456789abcdef";
+  private static final String TOWN = "killed-town";
+  private static final int MAX_SIGNATURES = 3000;
+  private static final int IN_FLIGHT = 32;
+  private static final int KILL_AFTER_ACCEPTED = 500;
+  private static final Duration STARTUP = Duration.ofSeconds(90);
+  private static final Duration PATIENCE = Duration.ofSeconds(90);
+  private static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(10);
+  private static final long DRAIN_SECONDS = 30;
+
+  @Test
+  @DisplayName(
+      "a gateway killed hard while signing: after restart, every signature that got a 202 is"
+          + " stored once")
+  void everyAcknowledgedSignatureIsStoredAfterHardKill() throws Exception {
+    Path dataDir = newDataDir();
+    int port = freePort();
+    Set<String> acknowledged = ConcurrentHashMap.newKeySet();
+    AtomicInteger unanswered = new AtomicInteger();
+    ExecutorService httpThreads = Executors.newFixedThreadPool(4);
+    HttpClient http =
+        HttpClient.newBuilder()
+            .version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(5))
+            .executor(httpThreads)
+            .build();
+    Process child = startChildGateway(dataDir, port);
+    long petitionId;
+    int inFlightAtKill;
+    try {
+      awaitReady(http, port, child);
+      DevIdentityIssuer issuer = issuer(dataDir);
+      petitionId = openPetition(http, port, issuer);
+
+      inFlightAtKill =
+          signUntilKilled(http, port, petitionId, issuer, child, acknowledged, unanswered);
+    } finally {
+      child.destroyForcibly();
+      child.waitFor(30, TimeUnit.SECONDS);
+      httpThreads.shutdownNow();
+    }
+    log.info(
+        "test: child gateway killed inFlight={} acknowledged={} unanswered={}",
+        inFlightAtKill,
+        acknowledged.size(),
+        unanswered.get());
+    assertThat(acknowledged).hasSizeGreaterThanOrEqualTo(KILL_AFTER_ACCEPTED);
+    assertThat(inFlightAtKill).as("requests in flight when the child was killed").isPositive();
+
+    try (Gateway gateway = Gateway.start(config(dataDir, restartSettings()))) {
+      Pool pool = gateway.services().pool();
+      Redis redis = gateway.services().redis();
+      SigningKeys keys = new SigningKeys(gateway.services().config().signing().partitions());
+      Eventually.within(
+          PATIENCE,
+          () -> {
+            List<String> stored = storedReceipts(pool, petitionId);
+            assertThat(stored).containsAll(acknowledged).doesNotHaveDuplicates();
+            assertThat(distinctSigners(pool, petitionId)).isEqualTo(stored.size());
+            assertThat(persistedCount(pool, petitionId)).isEqualTo(stored.size());
+            assertThat(backlog(redis, keys, petitionId)).isZero();
+            assertThat(liveCount(redis, keys, petitionId)).isEqualTo(stored.size());
+          });
+    }
+  }
+
+  /**
+   * Signs by distinct citizens, {@value #IN_FLIGHT} requests at a time, and kills the child as soon
+   * as {@value #KILL_AFTER_ACCEPTED} were accepted, with the other requests still in flight;
+   * answers how many were in flight then.
+   */
+  private static int signUntilKilled(
+      HttpClient http,
+      int port,
+      long petitionId,
+      DevIdentityIssuer issuer,
+      Process child,
+      Set<String> acknowledged,
+      AtomicInteger unanswered)
+      throws InterruptedException {
+    Semaphore permits = new Semaphore(IN_FLIGHT);
+    URI signatures = uri(port, "/api/v1/petitions/" + petitionId + "/signatures");
+    String body = new JsonObject().put("consent", true).encode();
+    int inFlightAtKill = 0;
+    for (int i = 0; i < MAX_SIGNATURES; i++) {
+      assertThat(permits.tryAcquire(REQUEST_TIMEOUT.toSeconds() * 2, TimeUnit.SECONDS)).isTrue();
+      if (acknowledged.size() >= KILL_AFTER_ACCEPTED) {
+        inFlightAtKill = IN_FLIGHT - 1 - permits.availablePermits();
+        child.destroyForcibly();
+        permits.release();
+        break;
+      }
+      String token = issuer.mint("killed-citizen-" + i, "Громадянин " + i, Fixtures.TERRITORY);
+      HttpRequest request =
+          HttpRequest.newBuilder(signatures)
+              .timeout(REQUEST_TIMEOUT)
+              .header("Authorization", "Bearer " + token)
+              .header("Content-Type", "application/json")
+              .POST(HttpRequest.BodyPublishers.ofString(body))
+              .build();
+      http.sendAsync(request, HttpResponse.BodyHandlers.ofString())
+          .whenComplete(
+              (response, failure) -> {
+                if (response != null && response.statusCode() == 202) {
+                  acknowledged.add(new JsonObject(response.body()).getString("receipt"));
+                } else if (response == null) {
+                  unanswered.incrementAndGet();
+                }
+                permits.release();
+              });
+    }
+    assertThat(permits.tryAcquire(IN_FLIGHT, DRAIN_SECONDS, TimeUnit.SECONDS))
+        .as("every request answered or failed")
+        .isTrue();
+    return inFlightAtKill;
+  }
+
+  /** A collecting petition in a community that takes signatures from anyone. */
+  private static long openPetition(HttpClient http, int port, DevIdentityIssuer issuer)
+      throws Exception {
+    HttpResponse<String> community =
+        send(
+            http,
+            port,
+            "/api/v1/admin/communities",
+            ADMIN_TOKEN,
+            Fixtures.communityBody(TOWN, false));
+    assertThat(community.statusCode()).as(community.body()).isEqualTo(201);
+    String author = issuer.mint("killed-author", "Автор Петиції", Fixtures.TERRITORY);
+    HttpResponse<String> filed =
+        send(
+            http,
+            port,
+            "/api/v1/communities/" + TOWN + "/petitions",
+            author,
+            Fixtures.petitionBody("Петиція, яку підписують під час аварії"));
+    assertThat(filed.statusCode()).as(filed.body()).isEqualTo(201);
+    long id = new JsonObject(filed.body()).getLong("id");
+    HttpResponse<String> published =
+        send(http, port, "/api/v1/admin/petitions/" + id + "/publish", ADMIN_TOKEN, null);
+    assertThat(published.statusCode()).as(published.body()).isEqualTo(200);
+    return id;
+  }
+
+  /** The child's development issuer: the same key file, hence tokens the child accepts. */
+  private static DevIdentityIssuer issuer(Path dataDir) throws IOException {
+    GatewayConfig config = config(dataDir, Map.of());
+    return Gateway.devIssuer(config);
+  }
+
+  private static List<String> storedReceipts(Pool pool, long petitionId) {
+    List<String> receipts = new ArrayList<>();
+    for (Row row : sql(pool, "SELECT receipt FROM signatures WHERE petition_id = " + petitionId)) {
+      receipts.add(row.getString("receipt"));
+    }
+    return receipts;
+  }
+
+  private static long distinctSigners(Pool pool, long petitionId) {
+    return count(
+        pool,
+        "SELECT count(DISTINCT signer_key) FROM signatures WHERE petition_id = " + petitionId);
+  }
+
+  private static long persistedCount(Pool pool, long petitionId) {
+    return count(pool, "SELECT persisted_count FROM petitions WHERE id = " + petitionId);
+  }
+
+  private static long backlog(Redis redis, SigningKeys keys, long petitionId) {
+    Request xlen = Request.cmd(Command.XLEN).arg(keys.stream(keys.partitionOf(petitionId)));
+    return TestGateway.await(redis.send(xlen)).toLong();
+  }
+
+  private static long liveCount(Redis redis, SigningKeys keys, long petitionId) {
+    Request hget = Request.cmd(Command.HGET).arg(keys.petition(petitionId)).arg("count");
+    Response count = TestGateway.await(redis.send(hget));
+    return count == null ? 0 : count.toLong();
+  }
+
+  private static Iterable<Row> sql(Pool pool, String sql) {
+    return TestGateway.await(pool.query(sql).execute());
+  }
+
+  private static long count(Pool pool, String sql) {
+    return sql(pool, sql).iterator().next().getLong(0);
+  }
+
+  private static Process startChildGateway(Path dataDir, int port) throws IOException {
+    String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    ProcessBuilder builder =
+        new ProcessBuilder(
+            java, "-cp", System.getProperty("java.class.path"), Main.class.getName());
+    builder.environment().putAll(env(dataDir, port));
+    builder.redirectErrorStream(true);
+    builder.redirectOutput(dataDir.resolve("child-gateway.log").toFile());
+    return builder.start();
+  }
+
+  private static void awaitReady(HttpClient http, int port, Process child) {
+    Eventually.within(
+        STARTUP,
+        () -> {
+          assertThat(child.isAlive()).as("child gateway exited; see its log").isTrue();
+          assertThat(readiness(http, port)).isEqualTo(200);
+        });
+  }
+
+  private static int readiness(HttpClient http, int port) {
+    try {
+      HttpRequest request =
+          HttpRequest.newBuilder(uri(port, "/health/ready")).timeout(REQUEST_TIMEOUT).build();
+      return http.send(request, HttpResponse.BodyHandlers.discarding()).statusCode();
+    } catch (IOException e) {
+      return -1;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while waiting for the child gateway", e);
+    }
+  }
+
+  private static HttpResponse<String> send(
+      HttpClient http, int port, String path, String bearer, JsonObject body) throws Exception {
+    HttpRequest.Builder request =
+        HttpRequest.newBuilder(uri(port, path))
+            .timeout(REQUEST_TIMEOUT)
+            .header("Authorization", "Bearer " + bearer)
+            .POST(
+                body == null
+                    ? HttpRequest.BodyPublishers.noBody()
+                    : HttpRequest.BodyPublishers.ofString(body.encode()));
+    if (body != null) {
+      request.header("Content-Type", "application/json");
+    }
+    return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+  }
+
+  private static URI uri(int port, String path) {
+    return URI.create("http://127.0.0.1:" + port + path);
+  }
+
+  /**
+   * The restarted writer takes over the killed one's pending entries after claimMinIdleMs; the
+   * default minute would make this test wait that long for the last batch.
+   */
+  private static Map<String, String> restartSettings() {
+    return Map.of(
+        "GATEWAY_HTTP_PORT", "0",
+        "GATEWAY_WRITER_CLAIM_MIN_IDLE_MS", "1000",
+        "GATEWAY_WRITER_CLAIM_INTERVAL_MS", "500");
+  }
+
+  private static GatewayConfig config(Path dataDir, Map<String, String> overrides) {
+    Map<String, String> env = env(dataDir, 0);
+    env.putAll(overrides);
+    return new ConfigLoader().load(Optional.empty(), env, false);
+  }
+
+  private static Map<String, String> env(Path dataDir, int port) {
+    Map<String, String> env = new HashMap<>();
+    env.put("GATEWAY_DATA_DIR", dataDir.toString());
+    env.put("GATEWAY_HTTP_PORT", Integer.toString(port));
+    env.put("GATEWAY_HTTP_HOST", "127.0.0.1");
+    env.put("GATEWAY_HTTP_INSTANCES", "2");
+    env.put("GATEWAY_ADMIN_TOKEN", ADMIN_TOKEN);
+    return env;
+  }
+
+  private static Path newDataDir() throws IOException {
+    return Files.createTempDirectory(
+        Files.createDirectories(Path.of("target", "killed-tests")).toAbsolutePath(), "data-");
+  }
+
+  private static int freePort() throws IOException {
+    try (ServerSocket socket = new ServerSocket(0)) {
+      return socket.getLocalPort();
+    }
+  }
+}
