@@ -34,8 +34,8 @@ import ua.epetitions.gateway.identity.RefreshingJwks;
 import ua.epetitions.gateway.jobs.LifecycleVerticle;
 import ua.epetitions.gateway.ops.HealthChecks;
 import ua.epetitions.gateway.petition.PetitionService;
+import ua.epetitions.gateway.signing.RedisCommands;
 import ua.epetitions.gateway.signing.RedisScripts;
-import ua.epetitions.gateway.signing.SignatureIntake;
 import ua.epetitions.gateway.signing.SigningKeys;
 import ua.epetitions.gateway.signing.SigningState;
 import ua.epetitions.gateway.store.CommunityStore;
@@ -179,15 +179,7 @@ public final class Gateway implements AutoCloseable {
         new SigningState(redis, keys, new SigningTermsStore(pool), settings);
     PetitionService petitionService =
         new PetitionService(petitions, communities, signingState, Clock.systemUTC());
-    RedisScripts scripts = new RedisScripts(redis);
-    SignatureIntake intake =
-        new SignatureIntake(
-            scripts,
-            keys,
-            petitions,
-            Clock.systemUTC(),
-            config.signing().maxBacklogEntries(),
-            config.redis().commandTimeoutMs());
+    RedisScripts scripts = new RedisScripts(RedisCommands.pooled(redis));
     GatewayServices services =
         new GatewayServices(
             config,
@@ -198,7 +190,7 @@ public final class Gateway implements AutoCloseable {
             new StatsStore(pool),
             settings,
             petitionService,
-            intake,
+            keys,
             signingState,
             new HealthChecks(pool, redis),
             devIssuer,
@@ -226,6 +218,14 @@ public final class Gateway implements AutoCloseable {
           config.http().instances() > 0
               ? config.http().instances()
               : Runtime.getRuntime().availableProcessors();
+      if (config.redis().poolSize() <= instances) {
+        throw new ConfigException(
+            "setting 'redis.poolSize' is "
+                + config.redis().poolSize()
+                + "; it must exceed the HTTP instances ("
+                + instances
+                + "), each of which keeps one pipelined connection");
+      }
       await(
           vertx.deployVerticle(
               () -> new HttpVerticle(services, port),

@@ -8,7 +8,7 @@ import ua.epetitions.gateway.config.GatewayConfig;
 import ua.epetitions.gateway.identity.DevIdentityIssuer;
 import ua.epetitions.gateway.ops.HealthChecks;
 import ua.epetitions.gateway.petition.PetitionService;
-import ua.epetitions.gateway.signing.SignatureIntake;
+import ua.epetitions.gateway.signing.SigningKeys;
 import ua.epetitions.gateway.signing.SigningState;
 import ua.epetitions.gateway.store.CommunityStore;
 import ua.epetitions.gateway.store.PetitionStore;
@@ -30,7 +30,7 @@ public record GatewayServices(
     StatsStore stats,
     SettingsStore settings,
     PetitionService petitionService,
-    SignatureIntake intake,
+    SigningKeys signingKeys,
     SigningState signingState,
     HealthChecks health,
     DevIdentityIssuer devIssuer,

@@ -6,11 +6,16 @@ import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.handler.BodyHandler;
+import java.time.Clock;
 import java.util.concurrent.TimeUnit;
 import ua.epetitions.gateway.GatewayServices;
 import ua.epetitions.gateway.config.GatewayConfig;
 import ua.epetitions.gateway.identity.SignerKeys;
 import ua.epetitions.gateway.identity.TokenVerifier;
+import ua.epetitions.gateway.signing.LiveCounts;
+import ua.epetitions.gateway.signing.PipelinedRedis;
+import ua.epetitions.gateway.signing.RedisScripts;
+import ua.epetitions.gateway.signing.SignatureIntake;
 
 /** The HTTP side of the gateway. Deployed once per event loop; each instance has its verifier. */
 public final class HttpVerticle extends VerticleBase {
@@ -18,6 +23,7 @@ public final class HttpVerticle extends VerticleBase {
   private final GatewayServices services;
   private final int port;
   private HttpServer server;
+  private PipelinedRedis redis;
 
   public HttpVerticle(GatewayServices services, int port) {
     this.services = services;
@@ -47,11 +53,11 @@ public final class HttpVerticle extends VerticleBase {
   private Router router() {
     GatewayConfig config = services.config();
     CitizenAuth citizens = new CitizenAuth(verifier());
+    redis = new PipelinedRedis(services.redis());
+    LiveCounts liveCounts = new LiveCounts(redis, services.signingKeys());
     PetitionJson petitionJson =
         new PetitionJson(
-            services.petitionService(),
-            services.signingState(),
-            config.lifecycle().answerWorkingDays());
+            services.petitionService(), liveCounts, config.lifecycle().answerWorkingDays());
     PublicRoutes reads =
         new PublicRoutes(
             services.petitionService(),
@@ -70,8 +76,8 @@ public final class HttpVerticle extends VerticleBase {
     OpsRoutes ops = new OpsRoutes(services.health());
     SigningRoutes signing =
         new SigningRoutes(
-            services.intake(),
-            services.signingState(),
+            intake(),
+            liveCounts,
             services.petitionService(),
             citizens,
             config.signing().retryAfterSeconds());
@@ -124,6 +130,16 @@ public final class HttpVerticle extends VerticleBase {
     return router;
   }
 
+  private SignatureIntake intake() {
+    return new SignatureIntake(
+        new RedisScripts(redis),
+        services.signingKeys(),
+        services.petitions(),
+        Clock.systemUTC(),
+        services.config().signing().maxBacklogEntries(),
+        services.config().redis().commandTimeoutMs());
+  }
+
   private TokenVerifier verifier() {
     var identity = services.config().identity();
     return new TokenVerifier(
@@ -137,6 +153,12 @@ public final class HttpVerticle extends VerticleBase {
 
   @Override
   public Future<?> stop() {
-    return server == null ? Future.succeededFuture() : server.close();
+    Future<Void> closed = server == null ? Future.succeededFuture() : server.close();
+    return closed.onComplete(
+        done -> {
+          if (redis != null) {
+            redis.close();
+          }
+        });
   }
 }

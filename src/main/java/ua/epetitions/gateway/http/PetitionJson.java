@@ -5,8 +5,8 @@ import io.vertx.core.json.JsonObject;
 import java.time.ZoneId;
 import ua.epetitions.gateway.petition.Petition;
 import ua.epetitions.gateway.petition.PetitionService;
-import ua.epetitions.gateway.signing.SigningState;
-import ua.epetitions.gateway.signing.SigningState.LiveState;
+import ua.epetitions.gateway.signing.LiveCounts;
+import ua.epetitions.gateway.signing.LiveCounts.LiveState;
 
 /**
  * The full petition representation: its community's time zone, and the live count from Redis (the
@@ -14,19 +14,19 @@ import ua.epetitions.gateway.signing.SigningState.LiveState;
  */
 final class PetitionJson {
   private final PetitionService petitions;
-  private final SigningState signingState;
+  private final LiveCounts liveCounts;
   private final int answerWorkingDays;
 
-  PetitionJson(PetitionService petitions, SigningState signingState, int answerWorkingDays) {
+  PetitionJson(PetitionService petitions, LiveCounts liveCounts, int answerWorkingDays) {
     this.petitions = petitions;
-    this.signingState = signingState;
+    this.liveCounts = liveCounts;
     this.answerWorkingDays = answerWorkingDays;
   }
 
   Future<JsonObject> of(Petition petition) {
     Future<Long> live =
-        signingState
-            .live(petition.id())
+        liveCounts
+            .of(petition.id())
             .map(state -> state.map(LiveState::count).orElse((long) petition.persistedCount()))
             .otherwise((long) petition.persistedCount());
     return petitions

@@ -5,9 +5,9 @@ import io.vertx.ext.web.RoutingContext;
 import java.util.Set;
 import ua.epetitions.gateway.identity.Citizen;
 import ua.epetitions.gateway.petition.PetitionService;
+import ua.epetitions.gateway.signing.LiveCounts;
 import ua.epetitions.gateway.signing.SignOutcome;
 import ua.epetitions.gateway.signing.SignatureIntake;
-import ua.epetitions.gateway.signing.SigningState;
 
 /** Signing a petition and reading its live count: the hot paths of a viral petition. */
 final class SigningRoutes {
@@ -15,19 +15,19 @@ final class SigningRoutes {
   private static final String COUNT_CACHE_CONTROL = "public, max-age=1";
 
   private final SignatureIntake intake;
-  private final SigningState state;
+  private final LiveCounts liveCounts;
   private final PetitionService petitions;
   private final CitizenAuth citizens;
   private final int retryAfterSeconds;
 
   SigningRoutes(
       SignatureIntake intake,
-      SigningState state,
+      LiveCounts liveCounts,
       PetitionService petitions,
       CitizenAuth citizens,
       int retryAfterSeconds) {
     this.intake = intake;
-    this.state = state;
+    this.liveCounts = liveCounts;
     this.petitions = petitions;
     this.citizens = citizens;
     this.retryAfterSeconds = retryAfterSeconds;
@@ -47,8 +47,8 @@ final class SigningRoutes {
 
   void count(RoutingContext ctx) {
     long petitionId = Params.petitionId(ctx);
-    state
-        .live(petitionId)
+    liveCounts
+        .of(petitionId)
         .compose(
             live ->
                 live.isPresent()

@@ -2,7 +2,6 @@ package ua.epetitions.gateway.signing;
 
 import io.vertx.core.Future;
 import io.vertx.redis.client.Command;
-import io.vertx.redis.client.Redis;
 import io.vertx.redis.client.Request;
 import io.vertx.redis.client.Response;
 import java.io.IOException;
@@ -29,12 +28,12 @@ public final class RedisScripts {
     }
   }
 
-  private final Redis redis;
+  private final RedisCommands redis;
   private final ConcurrentMap<Script, String> sources = new ConcurrentHashMap<>();
   // Written by whichever event loop loaded last; any loaded SHA of the same source is valid.
   private final ConcurrentMap<Script, String> shas = new ConcurrentHashMap<>();
 
-  public RedisScripts(Redis redis) {
+  public RedisScripts(RedisCommands redis) {
     this.redis = redis;
     for (Script script : Script.values()) {
       sources.put(script, read(script.resource));

@@ -4,10 +4,8 @@ import io.vertx.core.Future;
 import io.vertx.redis.client.Command;
 import io.vertx.redis.client.Redis;
 import io.vertx.redis.client.Request;
-import io.vertx.redis.client.Response;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import ua.epetitions.gateway.petition.PetitionMirror;
@@ -67,32 +65,6 @@ public final class SigningState implements PetitionMirror {
         .compose(all -> write(all).map(v -> all.size()));
   }
 
-  /** The live count and status as Redis has them, if it has the petition. */
-  public Future<Optional<LiveState>> live(long petitionId) {
-    return redis
-        .send(
-            Request.cmd(Command.HMGET)
-                .arg(keys.petition(petitionId))
-                .arg("count")
-                .arg("status")
-                .arg("threshold"))
-        .map(SigningState::toLiveState);
-  }
-
-  private static Optional<LiveState> toLiveState(Response response) {
-    Response status = response.get(1);
-    if (status == null) {
-      return Optional.empty();
-    }
-    Response count = response.get(0);
-    Response threshold = response.get(2);
-    return Optional.of(
-        new LiveState(
-            count == null ? 0 : count.toLong(),
-            status.toString(),
-            threshold == null || threshold.toString().isEmpty() ? null : threshold.toInteger()));
-  }
-
   private Future<Void> write(List<SigningTerms> all) {
     Future<Void> chain = Future.succeededFuture();
     for (int from = 0; from < all.size(); from += PIPELINE) {
@@ -128,7 +100,4 @@ public final class SigningState implements PetitionMirror {
     }
     return requests;
   }
-
-  /** A petition as the signing path sees it. */
-  public record LiveState(long count, String status, Integer threshold) {}
 }

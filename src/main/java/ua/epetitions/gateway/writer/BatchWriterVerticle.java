@@ -17,6 +17,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import ua.epetitions.gateway.config.GatewayConfig;
 import ua.epetitions.gateway.petition.PetitionMirror;
+import ua.epetitions.gateway.signing.RedisCommands;
 import ua.epetitions.gateway.signing.RedisScripts;
 import ua.epetitions.gateway.signing.RedisScripts.Script;
 import ua.epetitions.gateway.signing.SigningKeys;
@@ -65,7 +66,7 @@ public final class BatchWriterVerticle extends VerticleBase {
   @Override
   public Future<?> start() {
     redis = Redis.createClient(vertx, redisOptions);
-    scripts = new RedisScripts(redis);
+    scripts = new RedisScripts(RedisCommands.pooled(redis));
     for (int partition = 0; partition < keys.partitions(); partition++) {
       PartitionWriter writer = new PartitionWriter(partition);
       writers.add(writer);
