@@ -6,6 +6,8 @@ import com.nimbusds.jose.proc.SecurityContext;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
+import io.vertx.micrometer.MicrometerMetricsFactory;
+import io.vertx.micrometer.MicrometerMetricsOptions;
 import io.vertx.pgclient.PgBuilder;
 import io.vertx.redis.client.ProtocolVersion;
 import io.vertx.redis.client.Redis;
@@ -32,7 +34,10 @@ import ua.epetitions.gateway.identity.DevIdentityIssuer;
 import ua.epetitions.gateway.identity.LocalSecrets;
 import ua.epetitions.gateway.identity.RefreshingJwks;
 import ua.epetitions.gateway.jobs.LifecycleVerticle;
+import ua.epetitions.gateway.ops.GatewayMeters;
 import ua.epetitions.gateway.ops.HealthChecks;
+import ua.epetitions.gateway.ops.HotPetitions;
+import ua.epetitions.gateway.ops.OpsVerticle;
 import ua.epetitions.gateway.petition.PetitionService;
 import ua.epetitions.gateway.signing.RedisCommands;
 import ua.epetitions.gateway.signing.RedisScripts;
@@ -147,7 +152,16 @@ public final class Gateway implements AutoCloseable {
             : RefreshingJwks.load(config.identity().jwksUrl());
     JWKSource<SecurityContext> identityKeys = identityKeys(devIssuer, providerKeys);
 
-    Vertx vertx = Vertx.vertx(new VertxOptions().setPreferNativeTransport(true));
+    GatewayMeters meters = new GatewayMeters(config.signing().maxBacklogEntries());
+    Vertx vertx =
+        Vertx.builder()
+            .with(
+                new VertxOptions()
+                    .setPreferNativeTransport(true)
+                    .setMetricsOptions(
+                        new MicrometerMetricsOptions().setEnabled(true).setJvmMetricsEnabled(true)))
+            .withMetrics(new MicrometerMetricsFactory(meters.registry()))
+            .build();
     if (providerKeys != null) {
       providerKeys.refreshEvery(vertx, config.identity().jwksRefreshSeconds() * 1000L);
     }
@@ -175,8 +189,10 @@ public final class Gateway implements AutoCloseable {
     PetitionStore petitions = new PetitionStore(pool);
     SettingsStore settings = new SettingsStore(pool);
     SigningKeys keys = new SigningKeys(config.signing().partitions());
-    SigningState signingState =
-        new SigningState(redis, keys, new SigningTermsStore(pool), settings);
+    SigningTermsStore terms = new SigningTermsStore(pool);
+    SigningState signingState = new SigningState(redis, keys, terms, settings);
+    HotPetitions hotPetitions = new HotPetitions();
+    HealthChecks health = new HealthChecks(pool, redis, keys, config.signing().maxBacklogEntries());
     PetitionService petitionService =
         new PetitionService(petitions, communities, signingState, Clock.systemUTC());
     RedisScripts scripts = new RedisScripts(RedisCommands.pooled(redis));
@@ -192,7 +208,9 @@ public final class Gateway implements AutoCloseable {
             petitionService,
             keys,
             signingState,
-            new HealthChecks(pool, redis),
+            health,
+            meters,
+            hotPetitions,
             devIssuer,
             identityKeys,
             pepper,
@@ -209,7 +227,8 @@ public final class Gateway implements AutoCloseable {
       if (config.writer().enabled()) {
         await(
             vertx.deployVerticle(
-                new BatchWriterVerticle(config.writer(), redisOptions, keys, pool, signingState)));
+                new BatchWriterVerticle(
+                    config.writer(), redisOptions, keys, pool, signingState, meters)));
       } else {
         log.warn("writer: disabled in this instance (writer.enabled=false)");
       }
@@ -242,6 +261,18 @@ public final class Gateway implements AutoCloseable {
       log.info(
           "lifecycle: closing job started intervalMs={}",
           config.lifecycle().closeCheckIntervalMs());
+      await(
+          vertx.deployVerticle(
+              new OpsVerticle(
+                  meters,
+                  health,
+                  hotPetitions,
+                  petitions,
+                  communities,
+                  settings,
+                  terms,
+                  redis,
+                  keys)));
       gateway = new Gateway(embedded, vertx, pool, redis, services, port);
       log.info(
           "gateway: ready mode={} startupMs={} url=http://localhost:{}/api/v1/communities",

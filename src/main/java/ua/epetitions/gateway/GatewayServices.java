@@ -6,7 +6,9 @@ import io.vertx.redis.client.Redis;
 import io.vertx.sqlclient.Pool;
 import ua.epetitions.gateway.config.GatewayConfig;
 import ua.epetitions.gateway.identity.DevIdentityIssuer;
+import ua.epetitions.gateway.ops.GatewayMeters;
 import ua.epetitions.gateway.ops.HealthChecks;
+import ua.epetitions.gateway.ops.HotPetitions;
 import ua.epetitions.gateway.petition.PetitionService;
 import ua.epetitions.gateway.signing.SigningKeys;
 import ua.epetitions.gateway.signing.SigningState;
@@ -33,6 +35,8 @@ public record GatewayServices(
     SigningKeys signingKeys,
     SigningState signingState,
     HealthChecks health,
+    GatewayMeters meters,
+    HotPetitions hotPetitions,
     DevIdentityIssuer devIssuer,
     JWKSource<SecurityContext> identityKeys,
     String signerPepper,

@@ -1,6 +1,7 @@
 package ua.epetitions.gateway;
 
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
@@ -19,10 +20,12 @@ import ua.epetitions.gateway.identity.TokenMinting;
 public final class Main {
   private static final int EXIT_USAGE = 2;
   private static final int EXIT_FAILED = 1;
+  private static final String LOGBACK_CONFIG_PROPERTY = "logback.configurationFile";
 
   private Main() {}
 
   public static void main(String[] args) {
+    useLoggingConfigFromConfigDir();
     Optional<Path> configFile = Optional.empty();
     String command = "run";
     Map<String, String> options = new HashMap<>();
@@ -47,6 +50,14 @@ public final class Main {
       mintTokens(configFile, options);
     } else {
       run(configFile);
+    }
+  }
+
+  /** Operators tune logging in config/logback.xml; it must be chosen before the first logger. */
+  private static void useLoggingConfigFromConfigDir() {
+    Path logging = Path.of("config", "logback.xml");
+    if (System.getProperty(LOGBACK_CONFIG_PROPERTY) == null && Files.isRegularFile(logging)) {
+      System.setProperty(LOGBACK_CONFIG_PROPERTY, logging.toAbsolutePath().toString());
     }
   }
 

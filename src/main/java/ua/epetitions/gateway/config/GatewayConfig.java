@@ -32,7 +32,8 @@ public record GatewayConfig(
       int maxBodyBytes,
       int maxPetitionBodyBytes,
       int idleTimeoutSeconds,
-      int maxHeaderBytes) {}
+      int maxHeaderBytes,
+      boolean requestLog) {}
 
   public record Postgres(
       String url,

@@ -6,6 +6,7 @@ import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.handler.BodyHandler;
+import io.vertx.ext.web.handler.StaticHandler;
 import java.time.Clock;
 import java.util.concurrent.TimeUnit;
 import ua.epetitions.gateway.GatewayServices;
@@ -20,6 +21,8 @@ import ua.epetitions.gateway.signing.SignatureIntake;
 /** The HTTP side of the gateway. Deployed once per event loop; each instance has its verifier. */
 public final class HttpVerticle extends VerticleBase {
   private static final String SUBJECT_CLAIM = "sub";
+  private static final String OPS_PAGE = "webroot/ops";
+  private static final String WEBJARS = "META-INF/resources/webjars";
   private final GatewayServices services;
   private final int port;
   private HttpServer server;
@@ -74,19 +77,25 @@ public final class HttpVerticle extends VerticleBase {
             services.signingState(),
             petitionJson);
     OpsRoutes ops = new OpsRoutes(services.health());
+    OpsPageRoutes opsPage = new OpsPageRoutes(services.meters().registry());
     SigningRoutes signing =
         new SigningRoutes(
             intake(),
             liveCounts,
             services.petitionService(),
             citizens,
-            config.signing().retryAfterSeconds());
+            config.signing().retryAfterSeconds(),
+            services.meters(),
+            services.hotPetitions());
     int largest = Math.max(config.http().maxBodyBytes(), config.http().maxPetitionBodyBytes());
     BodySizeLimit small = new BodySizeLimit(config.http().maxBodyBytes());
     BodySizeLimit petitionSized = new BodySizeLimit(config.http().maxPetitionBodyBytes());
 
     Router router = Router.router(vertx);
     router.route().handler(new RequestIds());
+    if (config.http().requestLog()) {
+      router.route().handler(new RequestLog());
+    }
     router.route().handler(BodyHandler.create(false).setBodyLimit(largest));
 
     router.post("/api/v1/petitions/:petitionId/signatures").handler(small).handler(signing::sign);
@@ -114,6 +123,10 @@ public final class HttpVerticle extends VerticleBase {
 
     router.get("/health/live").handler(ops::live);
     router.get("/health/ready").handler(ops::ready);
+    router.get("/metrics").handler(opsPage::metrics);
+    router.get("/ops/feed").handler(opsPage::feed);
+    router.get("/ops/webjars/*").handler(StaticHandler.create(WEBJARS));
+    router.get("/ops/*").handler(StaticHandler.create(OPS_PAGE).setDefaultContentEncoding("UTF-8"));
 
     if (services.devIssuer() != null) {
       DevIdentityRoutes dev = new DevIdentityRoutes(services.devIssuer());
@@ -137,7 +150,8 @@ public final class HttpVerticle extends VerticleBase {
         services.petitions(),
         Clock.systemUTC(),
         services.config().signing().maxBacklogEntries(),
-        services.config().redis().commandTimeoutMs());
+        services.config().redis().commandTimeoutMs(),
+        services.meters().scriptLatency());
   }
 
   private TokenVerifier verifier() {

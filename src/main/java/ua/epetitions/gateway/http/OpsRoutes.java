@@ -22,6 +22,7 @@ final class OpsRoutes {
   void ready(RoutingContext ctx) {
     health
         .run()
+        .map(HealthChecks.HealthReport::checks)
         .onSuccess(
             checks -> {
               ctx.response().putHeader("Cache-Control", "no-store");

@@ -3,7 +3,11 @@ package ua.epetitions.gateway.http;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 import java.util.Set;
+import java.util.concurrent.TimeUnit;
 import ua.epetitions.gateway.identity.Citizen;
+import ua.epetitions.gateway.ops.GatewayMeters;
+import ua.epetitions.gateway.ops.GatewayMeters.Outcome;
+import ua.epetitions.gateway.ops.HotPetitions;
 import ua.epetitions.gateway.petition.PetitionService;
 import ua.epetitions.gateway.signing.LiveCounts;
 import ua.epetitions.gateway.signing.SignOutcome;
@@ -19,30 +23,81 @@ final class SigningRoutes {
   private final PetitionService petitions;
   private final CitizenAuth citizens;
   private final int retryAfterSeconds;
+  private final GatewayMeters meters;
+  private final HotPetitions hotPetitions;
 
   SigningRoutes(
       SignatureIntake intake,
       LiveCounts liveCounts,
       PetitionService petitions,
       CitizenAuth citizens,
-      int retryAfterSeconds) {
+      int retryAfterSeconds,
+      GatewayMeters meters,
+      HotPetitions hotPetitions) {
     this.intake = intake;
     this.liveCounts = liveCounts;
     this.petitions = petitions;
     this.citizens = citizens;
     this.retryAfterSeconds = retryAfterSeconds;
+    this.meters = meters;
+    this.hotPetitions = hotPetitions;
   }
 
   void sign(RoutingContext ctx) {
-    long petitionId = Params.petitionId(ctx);
-    Citizen citizen = citizens.citizen(ctx);
-    JsonObject body = Bodies.jsonObject(ctx, SIGNING_MEMBERS);
-    if (!Boolean.TRUE.equals(body.getValue("consent"))) {
-      throw Problem.invalidRequest(
-              "'consent' must be true: signing publishes the signer's name with the petition")
-          .exception();
+    long startedNs = System.nanoTime();
+    long petitionId;
+    Citizen citizen;
+    try {
+      petitionId = Params.petitionId(ctx);
+      citizen = citizens.citizen(ctx);
+      JsonObject body = Bodies.jsonObject(ctx, SIGNING_MEMBERS);
+      if (!Boolean.TRUE.equals(body.getValue("consent"))) {
+        throw Problem.invalidRequest(
+                "'consent' must be true: signing publishes the signer's name with the petition")
+            .exception();
+      }
+    } catch (ProblemException refused) {
+      boolean badToken = refused.problem().status() == 401;
+      measure(badToken ? Outcome.INVALID_TOKEN : Outcome.INVALID_REQUEST, startedNs);
+      throw refused;
     }
-    intake.sign(petitionId, citizen).onSuccess(outcome -> answer(ctx, outcome));
+    intake
+        .sign(petitionId, citizen)
+        .onSuccess(
+            outcome -> {
+              measure(outcomeOf(outcome), startedNs);
+              if (outcome instanceof SignOutcome.Accepted) {
+                hotPetitions.accepted(petitionId);
+              }
+              answer(ctx, outcome);
+            });
+  }
+
+  private void measure(Outcome outcome, long startedNs) {
+    meters.signature(outcome);
+    meters.intakeLatency().record(System.nanoTime() - startedNs, TimeUnit.NANOSECONDS);
+  }
+
+  private static Outcome outcomeOf(SignOutcome outcome) {
+    if (outcome instanceof SignOutcome.Accepted) {
+      return Outcome.ACCEPTED;
+    }
+    if (outcome instanceof SignOutcome.Duplicate) {
+      return Outcome.DUPLICATE;
+    }
+    if (outcome instanceof SignOutcome.NotFound) {
+      return Outcome.NOT_FOUND;
+    }
+    if (outcome instanceof SignOutcome.NotCollecting) {
+      return Outcome.NOT_COLLECTING;
+    }
+    if (outcome instanceof SignOutcome.Paused) {
+      return Outcome.PAUSED;
+    }
+    if (outcome instanceof SignOutcome.NotEligible) {
+      return Outcome.NOT_ELIGIBLE;
+    }
+    return Outcome.OVERLOADED;
   }
 
   void count(RoutingContext ctx) {

@@ -1,5 +1,6 @@
 package ua.epetitions.gateway.signing;
 
+import io.micrometer.core.instrument.Timer;
 import io.vertx.core.Future;
 import io.vertx.redis.client.Response;
 import java.time.Clock;
@@ -35,6 +36,7 @@ public final class SignatureIntake {
   private final long maxBacklogEntries;
   private final long redisTimeoutMs;
   private final AtomicLong lastWarnedAtMs = new AtomicLong();
+  private final Timer scriptLatency;
 
   public SignatureIntake(
       RedisScripts scripts,
@@ -42,13 +44,15 @@ public final class SignatureIntake {
       PetitionStore petitions,
       Clock clock,
       long maxBacklogEntries,
-      long redisTimeoutMs) {
+      long redisTimeoutMs,
+      Timer scriptLatency) {
     this.scripts = scripts;
     this.keys = keys;
     this.petitions = petitions;
     this.clock = clock;
     this.maxBacklogEntries = maxBacklogEntries;
     this.redisTimeoutMs = redisTimeoutMs;
+    this.scriptLatency = scriptLatency;
   }
 
   /** Never a failed future: every failure is an outcome. */
@@ -69,14 +73,17 @@ public final class SignatureIntake {
             citizen.territory() == null ? "" : citizen.territory(),
             Long.toString(maxBacklogEntries),
             keys.receiptPrefix(partition));
+    long startedNs = System.nanoTime();
     return scripts
         .run(Script.SIGN, scriptKeys, args)
         .timeout(redisTimeoutMs, TimeUnit.MILLISECONDS)
         .transform(
-            result ->
-                result.succeeded()
-                    ? interpret(petitionId, result.result())
-                    : Future.succeededFuture(redisFailed(petitionId, result.cause())));
+            result -> {
+              scriptLatency.record(System.nanoTime() - startedNs, TimeUnit.NANOSECONDS);
+              return result.succeeded()
+                  ? interpret(petitionId, result.result())
+                  : Future.succeededFuture(redisFailed(petitionId, result.cause()));
+            });
   }
 
   private Future<SignOutcome> interpret(long petitionId, Response reply) {

@@ -35,6 +35,9 @@ public final class CommunityStore {
           + " RETURNING "
           + COLUMNS;
 
+  private static final String PAUSED_SLUGS =
+      "SELECT slug FROM communities WHERE signing_paused ORDER BY slug LIMIT 1000";
+
   private final Pool pool;
 
   public CommunityStore(Pool pool) {
@@ -72,6 +75,13 @@ public final class CommunityStore {
     return pool.preparedQuery(SET_PAUSED)
         .execute(Tuple.of(slug, paused))
         .map(rows -> Rows.first(rows, CommunityStore::toCommunity));
+  }
+
+  /** Slugs of the communities whose signing is paused (at most a thousand). */
+  public Future<List<String>> pausedSlugs() {
+    return pool.query(PAUSED_SLUGS)
+        .execute()
+        .map(rows -> Rows.map(rows, row -> row.getString("slug")));
   }
 
   private static Tuple rulesTuple(String slug, CommunityRules rules) {

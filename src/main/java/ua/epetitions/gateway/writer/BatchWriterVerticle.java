@@ -16,6 +16,7 @@ import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import ua.epetitions.gateway.config.GatewayConfig;
+import ua.epetitions.gateway.ops.GatewayMeters;
 import ua.epetitions.gateway.petition.PetitionMirror;
 import ua.epetitions.gateway.signing.RedisCommands;
 import ua.epetitions.gateway.signing.RedisScripts;
@@ -42,6 +43,7 @@ public final class BatchWriterVerticle extends VerticleBase {
   private final SigningKeys keys;
   private final SignatureBatchStore store;
   private final PetitionMirror mirror;
+  private final GatewayMeters meters;
   private final String consumer;
   private final List<PartitionWriter> writers = new ArrayList<>();
   private Redis redis;
@@ -54,12 +56,14 @@ public final class BatchWriterVerticle extends VerticleBase {
       RedisOptions redisOptions,
       SigningKeys keys,
       Pool pool,
-      PetitionMirror mirror) {
+      PetitionMirror mirror,
+      GatewayMeters meters) {
     this.settings = settings;
     this.redisOptions = new RedisOptions(redisOptions).setMaxPoolSize(keys.partitions() + 2);
     this.keys = keys;
     this.store = new SignatureBatchStore(pool);
     this.mirror = mirror;
+    this.meters = meters;
     this.consumer = consumerName();
   }
 
@@ -229,6 +233,7 @@ public final class BatchWriterVerticle extends VerticleBase {
                 nextClaimAtMs =
                     System.currentTimeMillis() + (more ? 0 : settings.claimIntervalMs());
                 if (!claimed.isEmpty()) {
+                  meters.claimed(claimed.size());
                   log.info(
                       "writer: claimed entries={} partition={} from consumers that stopped",
                       claimed.size(),
@@ -243,6 +248,7 @@ public final class BatchWriterVerticle extends VerticleBase {
         return Future.succeededFuture();
       }
       unstored = batch;
+      long startedNs = System.nanoTime();
       Future<List<PetitionProgress>> stored =
           batch.rows().isEmpty() ? Future.succeededFuture(List.of()) : store.write(batch.rows());
       return stored
@@ -251,6 +257,8 @@ public final class BatchWriterVerticle extends VerticleBase {
           .map(
               progress -> {
                 unstored = null;
+                long added = progress.stream().mapToLong(PetitionProgress::added).sum();
+                meters.batchStored(batch.size(), added, System.nanoTime() - startedNs);
                 progress.stream()
                     .filter(PetitionProgress::reachedThreshold)
                     .forEach(this::thresholdReached);
@@ -281,6 +289,7 @@ public final class BatchWriterVerticle extends VerticleBase {
             .forEach((name, value) -> add.arg("f:" + name).arg(value == null ? "" : value));
         requests.add(add);
       }
+      meters.deadLettered(deadLetters.size());
       log.warn(
           "writer: dead-lettered entries={} partition={} into {}; inspect them with XRANGE",
           deadLetters.size(),
@@ -302,6 +311,7 @@ public final class BatchWriterVerticle extends VerticleBase {
         return;
       }
       failures++;
+      meters.writerFailed(unstored != null);
       long delayMs =
           Math.min(settings.maxBackoffMs(), FIRST_BACKOFF_MS << Math.min(failures - 1, 16));
       log.warn(

@@ -1,0 +1,187 @@
+package ua.epetitions.gateway.ops;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.DistributionSummary;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.time.Duration;
+import java.util.Locale;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * The gateway's own meters, all named under {@code gateway.} and told apart by tags, in one
+ * Prometheus registry that Vert.x's own metrics share. Thread-safe: meters are looked up once and
+ * kept.
+ */
+public final class GatewayMeters {
+  /** Why a signing request ended as it did; the tag value is the lower-case name. */
+  public enum Outcome {
+    ACCEPTED,
+    DUPLICATE,
+    INVALID_TOKEN,
+    INVALID_REQUEST,
+    NOT_FOUND,
+    NOT_COLLECTING,
+    PAUSED,
+    NOT_ELIGIBLE,
+    OVERLOADED;
+
+    public String tag() {
+      return name().toLowerCase(Locale.ROOT);
+    }
+  }
+
+  private static final Duration LATENCY_MIN = Duration.ofMillis(1);
+  private static final Duration LATENCY_MAX = Duration.ofSeconds(10);
+
+  private final PrometheusMeterRegistry registry =
+      new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+  private final ConcurrentMap<Outcome, Counter> signatures = new ConcurrentHashMap<>();
+  private final Timer intakeLatency;
+  private final Timer scriptLatency;
+  private final DistributionSummary batchSize;
+  private final Timer flushLatency;
+  private final Counter rowsWritten;
+  private final Counter writerFailures;
+  private final Counter writerRetries;
+  private final Counter deadLetters;
+  private final Counter claimed;
+  private final ConcurrentMap<Integer, AtomicLong> backlog = new ConcurrentHashMap<>();
+  private final ConcurrentMap<Integer, AtomicLong> pending = new ConcurrentHashMap<>();
+  private final AtomicLong countDrift = new AtomicLong();
+  private final AtomicLong ready = new AtomicLong();
+
+  public GatewayMeters(long backlogLimit) {
+    for (Outcome outcome : Outcome.values()) {
+      signatures.put(
+          outcome,
+          Counter.builder("gateway.signatures")
+              .description("Signing requests by outcome")
+              .tag("outcome", outcome.tag())
+              .register(registry));
+    }
+    intakeLatency = latency("gateway.intake.latency", "Signing requests, from routing to answer");
+    scriptLatency = latency("gateway.redis.script.latency", "The signing script's round trip");
+    batchSize =
+        DistributionSummary.builder("gateway.writer.batch.size")
+            .description("Stream entries per stored batch")
+            .publishPercentiles(0.5, 0.99)
+            .register(registry);
+    flushLatency = latency("gateway.writer.flush.latency", "Storing and acknowledging a batch");
+    rowsWritten = counter("gateway.writer.rows", "Signature rows inserted into PostgreSQL");
+    writerFailures = counter("gateway.writer.failures", "Failed batch attempts");
+    writerRetries = counter("gateway.writer.retries", "Batches attempted again after a failure");
+    deadLetters = counter("gateway.writer.dead.letters", "Stream entries set aside unreadable");
+    claimed = counter("gateway.writer.claimed", "Entries taken over from stopped consumers");
+    Gauge.builder("gateway.count.drift", countDrift, AtomicLong::get)
+        .description("Live minus persisted counts, summed over open petitions")
+        .register(registry);
+    Gauge.builder("gateway.ready", ready, AtomicLong::get)
+        .description("1 when PostgreSQL and Redis answer and no backlog is over its limit")
+        .register(registry);
+    Gauge.builder("gateway.backlog.limit", () -> backlogLimit)
+        .description("Entries a partition's stream may hold before signing answers 503")
+        .register(registry);
+  }
+
+  private Timer latency(String name, String description) {
+    return Timer.builder(name)
+        .description(description)
+        .publishPercentiles(0.5, 0.95, 0.99)
+        .publishPercentileHistogram()
+        .minimumExpectedValue(LATENCY_MIN)
+        .maximumExpectedValue(LATENCY_MAX)
+        .register(registry);
+  }
+
+  private Counter counter(String name, String description) {
+    return Counter.builder(name).description(description).register(registry);
+  }
+
+  public PrometheusMeterRegistry registry() {
+    return registry;
+  }
+
+  public void signature(Outcome outcome) {
+    signatures.get(outcome).increment();
+  }
+
+  public double signatures(Outcome outcome) {
+    return signatures.get(outcome).count();
+  }
+
+  public Timer intakeLatency() {
+    return intakeLatency;
+  }
+
+  public Timer scriptLatency() {
+    return scriptLatency;
+  }
+
+  public void batchStored(int entries, long rows, long elapsedNanos) {
+    batchSize.record(entries);
+    rowsWritten.increment(rows);
+    flushLatency.record(Duration.ofNanos(elapsedNanos));
+  }
+
+  public DistributionSummary batchSize() {
+    return batchSize;
+  }
+
+  public Timer flushLatency() {
+    return flushLatency;
+  }
+
+  public double rowsWritten() {
+    return rowsWritten.count();
+  }
+
+  public void writerFailed(boolean retrying) {
+    writerFailures.increment();
+    if (retrying) {
+      writerRetries.increment();
+    }
+  }
+
+  public void deadLettered(int entries) {
+    deadLetters.increment(entries);
+  }
+
+  public void claimed(int entries) {
+    claimed.increment(entries);
+  }
+
+  /** Records one partition's stream length and pending entries. */
+  public void stream(int partition, long entries, long pendingEntries) {
+    gaugeOf(backlog, "gateway.stream.backlog", "Entries waiting in the stream", partition)
+        .set(entries);
+    gaugeOf(pending, "gateway.stream.pending", "Entries read, not acknowledged", partition)
+        .set(pendingEntries);
+  }
+
+  private AtomicLong gaugeOf(
+      ConcurrentMap<Integer, AtomicLong> values, String name, String description, int partition) {
+    return values.computeIfAbsent(
+        partition,
+        p -> {
+          AtomicLong value = new AtomicLong();
+          Gauge.builder(name, value, AtomicLong::get)
+              .description(description)
+              .tag("partition", Integer.toString(p))
+              .register(registry);
+          return value;
+        });
+  }
+
+  public void countDrift(long drift) {
+    countDrift.set(drift);
+  }
+
+  public void ready(boolean isReady) {
+    ready.set(isReady ? 1 : 0);
+  }
+}
