@@ -9,7 +9,7 @@
   const TOKEN_KEY = "ops.adminToken";
   const WINDOW_POINTS = 300;
   const WINDOW_SECONDS = 300;
-  const CHART_HEIGHT = 220;
+  const CHART_HEIGHT = 190;
   const RETRY_AFTER_CLOSE_MS = 5000;
 
   // What tests (and curious operators, in the console) can read.
@@ -90,8 +90,9 @@
     return value == null ? "–" : numberFormat.format(value);
   }
 
+  // A 24-hour clock in the browser's time zone, as Ukrainian operators read time.
   function formatTime(seconds) {
-    return seconds == null ? "–" : new Date(seconds * 1000).toLocaleTimeString();
+    return seconds == null ? "–" : new Date(seconds * 1000).toLocaleTimeString("uk-UA");
   }
 
   function numberOrNull(value) {
@@ -140,7 +141,7 @@
         })),
       ],
       axes: [
-        {},
+        { space: 80, values: (u, splits) => splits.map(formatTime) },
         ...panel.axes.map((axis, index) => ({
           scale: axis.scale,
           label: axis.label,
@@ -330,7 +331,7 @@
       answer?.scope === "community"
         ? "community " + (answer.community || community)
         : "the whole gateway";
-    return "Signing " + verb + " for " + where + " at " + new Date().toLocaleTimeString() + ".";
+    return "Signing " + verb + " for " + where + " at " + formatTime(Date.now() / 1000) + ".";
   }
 
   // An RFC 9457 problem: status, title, detail and the request id to find it in the logs.
