@@ -174,7 +174,8 @@
     });
   }
 
-  // Appends one snapshot and drops what falls out of the five-minute window.
+  // Appends one snapshot and drops what falls out of the five-minute window. A snapshot not
+  // newer than the last point (another instance's clock a little behind) is left out.
   function appendTo(panel, snapshot, seconds) {
     const data = panel.data;
     const previous = last(data[0]);
