@@ -9,9 +9,11 @@ import io.vertx.core.VertxOptions;
 import io.vertx.micrometer.MicrometerMetricsFactory;
 import io.vertx.micrometer.MicrometerMetricsOptions;
 import io.vertx.pgclient.PgBuilder;
+import io.vertx.redis.client.Command;
 import io.vertx.redis.client.ProtocolVersion;
 import io.vertx.redis.client.Redis;
 import io.vertx.redis.client.RedisOptions;
+import io.vertx.redis.client.Request;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.PoolOptions;
 import java.io.IOException;
@@ -22,6 +24,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -218,6 +221,7 @@ public final class Gateway implements AutoCloseable {
 
     Gateway gateway = null;
     try {
+      await(requirePersistentRedis(config, redis));
       await(scripts.loadAll());
       int mirrored = await(signingState.syncAll());
       log.info(
@@ -324,6 +328,41 @@ public final class Gateway implements AutoCloseable {
     return generated;
   }
 
+  /**
+   * In production mode an acknowledged signature lives only in Redis until the writer stores it: a
+   * Redis without its append-only file would lose it on a restart.
+   */
+  private static io.vertx.core.Future<Void> requirePersistentRedis(
+      GatewayConfig config, Redis redis) {
+    if (!config.isProduction() || config.redis().allowWithoutPersistence()) {
+      return io.vertx.core.Future.succeededFuture();
+    }
+    return redis
+        .send(Request.cmd(Command.CONFIG).arg("GET").arg("appendonly"))
+        .recover(
+            failure ->
+                io.vertx.core.Future.failedFuture(
+                    new ConfigException(
+                        "production mode cannot check Redis persistence (CONFIG GET appendonly: "
+                            + failure.getMessage()
+                            + "); enable it, or set redis.allowWithoutPersistence if Redis is"
+                            + " made durable another way")))
+        .compose(
+            reply -> {
+              String appendonly = reply == null || reply.size() < 2 ? "" : reply.get(1).toString();
+              if ("yes".equals(appendonly)) {
+                return io.vertx.core.Future.succeededFuture();
+              }
+              return io.vertx.core.Future.failedFuture(
+                  new ConfigException(
+                      "production mode refuses to start: Redis runs without its append-only file"
+                          + " (appendonly="
+                          + appendonly
+                          + "), so acknowledged signatures could be lost; turn appendonly on,"
+                          + " or set redis.allowWithoutPersistence"));
+            });
+  }
+
   private static void refuseUnsafeProduction(GatewayConfig config) {
     if (!config.isProduction()) {
       return;
@@ -363,10 +402,17 @@ public final class Gateway implements AutoCloseable {
   }
 
   private static <T> T await(io.vertx.core.Future<T> future) throws Exception {
-    return future
-        .toCompletionStage()
-        .toCompletableFuture()
-        .get(DEPLOY_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+    try {
+      return future
+          .toCompletionStage()
+          .toCompletableFuture()
+          .get(DEPLOY_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (ExecutionException e) {
+      if (e.getCause() instanceof ConfigException refused) {
+        throw refused;
+      }
+      throw e;
+    }
   }
 
   public int httpPort() {

@@ -54,6 +54,7 @@ public record GatewayConfig(
       String embeddedAppendFsync,
       int commandTimeoutMs,
       int maxWaitingHandlers,
+      boolean allowWithoutPersistence,
       int poolSize) {
 
     public boolean isEmbedded() {
