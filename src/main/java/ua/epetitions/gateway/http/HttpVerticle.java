@@ -57,7 +57,8 @@ public final class HttpVerticle extends VerticleBase {
     GatewayConfig config = services.config();
     CitizenAuth citizens = new CitizenAuth(verifier());
     redis = new PipelinedRedis(services.redis());
-    LiveCounts liveCounts = new LiveCounts(redis, services.signingKeys());
+    LiveCounts liveCounts =
+        new LiveCounts(redis, services.signingKeys(), config.redis().commandTimeoutMs());
     PetitionJson petitionJson =
         new PetitionJson(
             services.petitionService(), liveCounts, config.lifecycle().answerWorkingDays());

@@ -100,10 +100,20 @@ final class SigningRoutes {
     return Outcome.OVERLOADED;
   }
 
+  /**
+   * The live count from Redis. When Redis does not answer in time the reader gets 503 with
+   * Retry-After, not a fallback to PostgreSQL: the readers of a viral petition would move the whole
+   * load onto the database.
+   */
   void count(RoutingContext ctx) {
     long petitionId = Params.petitionId(ctx);
     liveCounts
         .of(petitionId)
+        .recover(
+            failure ->
+                io.vertx.core.Future.failedFuture(
+                    Problem.unavailable("the live count is not available now; retry shortly")
+                        .exception()))
         .compose(
             live ->
                 live.isPresent()
@@ -127,7 +137,14 @@ final class SigningRoutes {
               ctx.response().putHeader("Cache-Control", COUNT_CACHE_CONTROL);
               Responses.ok(ctx, json);
             })
-        .onFailure(ctx::fail);
+        .onFailure(
+            failure -> {
+              if (failure instanceof ProblemException problem
+                  && problem.problem().status() == 503) {
+                ctx.response().putHeader("Retry-After", Integer.toString(retryAfterSeconds));
+              }
+              ctx.fail(failure);
+            });
   }
 
   private void answer(RoutingContext ctx, SignOutcome outcome) {

@@ -5,15 +5,18 @@ import io.vertx.redis.client.Command;
 import io.vertx.redis.client.Request;
 import io.vertx.redis.client.Response;
 import java.util.Optional;
+import java.util.concurrent.TimeUnit;
 
 /** A petition's live count, status and threshold as the signing path holds them in Redis. */
 public final class LiveCounts {
   private final RedisCommands redis;
   private final SigningKeys keys;
+  private final long timeoutMs;
 
-  public LiveCounts(RedisCommands redis, SigningKeys keys) {
+  public LiveCounts(RedisCommands redis, SigningKeys keys, long timeoutMs) {
     this.redis = redis;
     this.keys = keys;
+    this.timeoutMs = timeoutMs;
   }
 
   /** Empty when Redis holds no signing state for the petition. */
@@ -25,6 +28,7 @@ public final class LiveCounts {
                 .arg("count")
                 .arg("status")
                 .arg("threshold"))
+        .timeout(timeoutMs, TimeUnit.MILLISECONDS)
         .map(LiveCounts::toLiveState);
   }
 
