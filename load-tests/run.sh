@@ -146,14 +146,16 @@ create_petition() { # create_petition NAME: a new community and a collecting pet
   local slug="$1-$STAMP" author id
   curl -sf -X POST "$URL/api/v1/admin/communities" -H "Authorization: Bearer $ADMIN" \
     -H 'Content-Type: application/json' \
-    -d "{\"slug\":\"$slug\",\"name\":\"Load test $slug\",\"region\":\"Load\",\"signatureThreshold\":10000000,\"collectionDays\":30,\"residencyRequired\":false,\"timeZone\":\"Europe/Kyiv\"}" \
-    >/dev/null
+    -d "{\"slug\":\"$slug\",\"name\":\"Load test $slug\",\"region\":\"Load\",\
+\"signatureThreshold\":10000000,\"collectionDays\":30,\"residencyRequired\":false,\
+\"timeZone\":\"Europe/Kyiv\"}" >/dev/null
   author="$(curl -sf -X POST "$URL/dev/identity/tokens" -H 'Content-Type: application/json' \
     -d "{\"subject\":\"author-$slug\",\"name\":\"Load Author\",\"territory\":\"UA46060250010015970\"}" \
     | jq -r .token)"
   id="$(curl -sf -X POST "$URL/api/v1/communities/$slug/petitions" \
     -H "Authorization: Bearer $author" -H 'Content-Type: application/json' \
-    -d '{"title":"Viral petition for a load test","text":"A petition that goes viral: many citizens sign it within seconds while others watch the live count.","topic":"transport"}' \
+    -d '{"title":"Viral petition for a load test","topic":"transport",'\
+'"text":"A petition that goes viral: many citizens sign it within seconds while others watch the live count."}' \
     | jq -r .id)"
   curl -sf -X POST "$URL/api/v1/admin/petitions/$id/publish" -H "Authorization: Bearer $ADMIN" >/dev/null
   log "petition id=$id collecting in community=$slug"
@@ -257,7 +259,10 @@ EOF
 
 # --- verification ------------------------------------------------------------------------------
 scrape "$RUN_DIR/metrics-after.txt"
-delta() { echo $(( $(metric_sum "$RUN_DIR/metrics-after.txt" "$1") - $(metric_sum "$RUN_DIR/metrics-before.txt" "$1") )); }
+delta() {
+  echo $(( $(metric_sum "$RUN_DIR/metrics-after.txt" "$1") \
+    - $(metric_sum "$RUN_DIR/metrics-before.txt" "$1") ))
+}
 ACKED="$(delta '^gateway_signatures_total\{.*outcome="accepted"')"
 OVERLOADED="$(delta '^gateway_signatures_total\{.*outcome="overloaded"')"
 ALL_SIGNING="$(delta '^gateway_signatures_total\{')"
@@ -294,11 +299,18 @@ EOF
 fi
 INJECT_S=$((RAMP + HOLD + FALL))
 SHARE_503="$(python3 -c "print(f'{($OVERLOADED / $ALL_SIGNING * 100) if $ALL_SIGNING else 0:.2f}%')")"
-echo "summary: scenario=$SCENARIO rate=$RATE/s acknowledged=$ACKED ack/s(avg over ${INJECT_S}s)=$((ACKED / INJECT_S)) ack/s(peak)=$PEAK_ACK_PER_S sign $STATS 503=$SHARE_503 drain=${DRAIN_MS}ms load1=$LOAD_AVG gatlingAssertions=$([[ $GATLING_OK == true ]] && echo pass || echo fail) stored-acknowledged=$((ROWS - ACKED)) persisted==acknowledged=$VERIFIED"
+GATLING_ASSERTIONS="$([[ $GATLING_OK == true ]] && echo pass || echo fail)"
+SUMMARY="summary: scenario=$SCENARIO rate=$RATE/s acknowledged=$ACKED"
+SUMMARY+=" ack/s(avg over ${INJECT_S}s)=$((ACKED / INJECT_S)) ack/s(peak)=$PEAK_ACK_PER_S"
+SUMMARY+=" sign $STATS 503=$SHARE_503 drain=${DRAIN_MS}ms load1=$LOAD_AVG"
+SUMMARY+=" gatlingAssertions=$GATLING_ASSERTIONS stored-acknowledged=$((ROWS - ACKED))"
+SUMMARY+=" persisted==acknowledged=$VERIFIED"
+echo "$SUMMARY"
 echo "report: ${REPORT_DIR:-none}/index.html  run files: $RUN_DIR"
 
 if [[ "$VERIFIED" != true ]]; then
-  log "VERIFICATION FAILED: drained=$DRAINED acknowledged=$ACKED persistedCount=$PERSISTED rows=$ROWS distinctSigners=$DISTINCT liveCount=$LIVE"
+  log "VERIFICATION FAILED: drained=$DRAINED acknowledged=$ACKED persistedCount=$PERSISTED" \
+    "rows=$ROWS distinctSigners=$DISTINCT liveCount=$LIVE"
   exit 1
 fi
 if [[ "$GATLING_OK" != true ]]; then exit 3; fi

@@ -4,6 +4,7 @@ import com.nimbusds.jose.jwk.source.ImmutableJWKSet;
 import com.nimbusds.jose.jwk.source.JWKSource;
 import com.nimbusds.jose.proc.SecurityContext;
 import io.vertx.core.DeploymentOptions;
+import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import io.vertx.micrometer.MicrometerMetricsFactory;
@@ -17,7 +18,6 @@ import io.vertx.redis.client.Request;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.PoolOptions;
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -32,6 +32,7 @@ import ua.epetitions.gateway.config.ConfigException;
 import ua.epetitions.gateway.config.GatewayConfig;
 import ua.epetitions.gateway.embedded.EmbeddedPostgresServer;
 import ua.epetitions.gateway.embedded.EmbeddedRedisServer;
+import ua.epetitions.gateway.embedded.FreePorts;
 import ua.epetitions.gateway.http.HttpVerticle;
 import ua.epetitions.gateway.identity.DevIdentityIssuer;
 import ua.epetitions.gateway.identity.LocalSecrets;
@@ -236,7 +237,7 @@ public final class Gateway implements AutoCloseable {
       } else {
         log.warn("writer: disabled in this instance (writer.enabled=false)");
       }
-      int port = config.http().port() > 0 ? config.http().port() : freePort();
+      int port = config.http().port() > 0 ? config.http().port() : FreePorts.any();
       int instances =
           config.http().instances() > 0
               ? config.http().instances()
@@ -332,16 +333,15 @@ public final class Gateway implements AutoCloseable {
    * In production mode an acknowledged signature lives only in Redis until the writer stores it: a
    * Redis without its append-only file would lose it on a restart.
    */
-  private static io.vertx.core.Future<Void> requirePersistentRedis(
-      GatewayConfig config, Redis redis) {
+  private static Future<Void> requirePersistentRedis(GatewayConfig config, Redis redis) {
     if (!config.isProduction() || config.redis().allowWithoutPersistence()) {
-      return io.vertx.core.Future.succeededFuture();
+      return Future.succeededFuture();
     }
     return redis
         .send(Request.cmd(Command.CONFIG).arg("GET").arg("appendonly"))
         .recover(
             failure ->
-                io.vertx.core.Future.failedFuture(
+                Future.failedFuture(
                     new ConfigException(
                         "production mode cannot check Redis persistence (CONFIG GET appendonly: "
                             + failure.getMessage()
@@ -351,9 +351,9 @@ public final class Gateway implements AutoCloseable {
             reply -> {
               String appendonly = reply == null || reply.size() < 2 ? "" : reply.get(1).toString();
               if ("yes".equals(appendonly)) {
-                return io.vertx.core.Future.succeededFuture();
+                return Future.succeededFuture();
               }
-              return io.vertx.core.Future.failedFuture(
+              return Future.failedFuture(
                   new ConfigException(
                       "production mode refuses to start: Redis runs without its append-only file"
                           + " (appendonly="
@@ -395,13 +395,7 @@ public final class Gateway implements AutoCloseable {
     }
   }
 
-  private static int freePort() throws IOException {
-    try (ServerSocket socket = new ServerSocket(0)) {
-      return socket.getLocalPort();
-    }
-  }
-
-  private static <T> T await(io.vertx.core.Future<T> future) throws Exception {
+  private static <T> T await(Future<T> future) throws Exception {
     try {
       return future
           .toCompletionStage()

@@ -10,16 +10,13 @@ import io.vertx.redis.client.Response;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -36,8 +33,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import ua.epetitions.gateway.config.ConfigLoader;
 import ua.epetitions.gateway.config.GatewayConfig;
+import ua.epetitions.gateway.embedded.FreePorts;
 import ua.epetitions.gateway.identity.DevIdentityIssuer;
 import ua.epetitions.gateway.signing.SigningKeys;
+import ua.epetitions.gateway.testing.ChildGateway;
 import ua.epetitions.gateway.testing.Eventually;
 import ua.epetitions.gateway.testing.Fixtures;
 import ua.epetitions.gateway.testing.TestGateway;
@@ -66,8 +65,8 @@ class KilledWhileSigningTest {
       "a gateway killed hard while signing: after restart, every signature that got a 202 is"
           + " stored once")
   void everyAcknowledgedSignatureIsStoredAfterHardKill() throws Exception {
-    Path dataDir = newDataDir();
-    int port = freePort();
+    Path dataDir = ChildGateway.newDataDir("killed-tests");
+    int port = FreePorts.any();
     Set<String> acknowledged = ConcurrentHashMap.newKeySet();
     AtomicInteger unanswered = new AtomicInteger();
     ExecutorService httpThreads = Executors.newFixedThreadPool(4);
@@ -77,11 +76,11 @@ class KilledWhileSigningTest {
             .connectTimeout(Duration.ofSeconds(5))
             .executor(httpThreads)
             .build();
-    Process child = startChildGateway(dataDir, port);
+    Process child = ChildGateway.start(dataDir, env(dataDir, port));
     long petitionId;
     int inFlightAtKill;
     try {
-      awaitReady(http, port, child);
+      ChildGateway.awaitReady(http, port, child, STARTUP);
       DevIdentityIssuer issuer = issuer(dataDir);
       petitionId = openPetition(http, port, issuer);
 
@@ -238,39 +237,6 @@ class KilledWhileSigningTest {
     return sql(pool, sql).iterator().next().getLong(0);
   }
 
-  private static Process startChildGateway(Path dataDir, int port) throws IOException {
-    String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-    ProcessBuilder builder =
-        new ProcessBuilder(
-            java, "-cp", System.getProperty("java.class.path"), Main.class.getName());
-    builder.environment().putAll(env(dataDir, port));
-    builder.redirectErrorStream(true);
-    builder.redirectOutput(dataDir.resolve("child-gateway.log").toFile());
-    return builder.start();
-  }
-
-  private static void awaitReady(HttpClient http, int port, Process child) {
-    Eventually.within(
-        STARTUP,
-        () -> {
-          assertThat(child.isAlive()).as("child gateway exited; see its log").isTrue();
-          assertThat(readiness(http, port)).isEqualTo(200);
-        });
-  }
-
-  private static int readiness(HttpClient http, int port) {
-    try {
-      HttpRequest request =
-          HttpRequest.newBuilder(uri(port, "/health/ready")).timeout(REQUEST_TIMEOUT).build();
-      return http.send(request, HttpResponse.BodyHandlers.discarding()).statusCode();
-    } catch (IOException e) {
-      return -1;
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException("interrupted while waiting for the child gateway", e);
-    }
-  }
-
   private static HttpResponse<String> send(
       HttpClient http, int port, String path, String bearer, JsonObject body) throws Exception {
     HttpRequest.Builder request =
@@ -309,23 +275,6 @@ class KilledWhileSigningTest {
   }
 
   private static Map<String, String> env(Path dataDir, int port) {
-    Map<String, String> env = new HashMap<>();
-    env.put("GATEWAY_DATA_DIR", dataDir.toString());
-    env.put("GATEWAY_HTTP_PORT", Integer.toString(port));
-    env.put("GATEWAY_HTTP_HOST", "127.0.0.1");
-    env.put("GATEWAY_HTTP_INSTANCES", "2");
-    env.put("GATEWAY_ADMIN_TOKEN", ADMIN_TOKEN);
-    return env;
-  }
-
-  private static Path newDataDir() throws IOException {
-    return Files.createTempDirectory(
-        Files.createDirectories(Path.of("target", "killed-tests")).toAbsolutePath(), "data-");
-  }
-
-  private static int freePort() throws IOException {
-    try (ServerSocket socket = new ServerSocket(0)) {
-      return socket.getLocalPort();
-    }
+    return ChildGateway.embeddedEnv(dataDir, port, 2, ADMIN_TOKEN);
   }
 }

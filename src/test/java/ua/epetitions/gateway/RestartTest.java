@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -12,7 +11,6 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
@@ -20,7 +18,8 @@ import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import ua.epetitions.gateway.config.ConfigLoader;
 import ua.epetitions.gateway.config.GatewayConfig;
-import ua.epetitions.gateway.testing.Eventually;
+import ua.epetitions.gateway.embedded.FreePorts;
+import ua.epetitions.gateway.testing.ChildGateway;
 import ua.epetitions.gateway.testing.Fixtures;
 
 /**
@@ -37,7 +36,7 @@ class RestartTest {
   @Test
   @DisplayName("a clean stop and start keeps demo data and everything created")
   void cleanRestartKeepsData() throws Exception {
-    Path dataDir = newDataDir();
+    Path dataDir = ChildGateway.newDataDir("restart-tests");
     long petitionId;
     try (Gateway gateway = Gateway.start(config(dataDir, 0))) {
       petitionId = fileAndPublish(gateway.httpPort());
@@ -61,12 +60,12 @@ class RestartTest {
       "a hard-killed gateway leaves servers running; the next start stops them and"
           + " finds every petition")
   void hardKillKeepsDataAndStopsLeftovers() throws Exception {
-    Path dataDir = newDataDir();
-    int port = freePort();
-    Process child = startChildGateway(dataDir, port);
+    Path dataDir = ChildGateway.newDataDir("restart-tests");
+    int port = FreePorts.any();
+    Process child = ChildGateway.start(dataDir, env(dataDir, port));
     long petitionId;
     try {
-      awaitReady(port, child);
+      ChildGateway.awaitReady(http, port, child, STARTUP);
       petitionId = fileAndPublish(port);
     } finally {
       child.destroyForcibly();
@@ -111,34 +110,6 @@ class RestartTest {
     return id;
   }
 
-  private Process startChildGateway(Path dataDir, int port) throws IOException {
-    String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-    ProcessBuilder builder =
-        new ProcessBuilder(
-            java, "-cp", System.getProperty("java.class.path"), Main.class.getName());
-    builder.environment().putAll(env(dataDir, port));
-    builder.redirectErrorStream(true);
-    builder.redirectOutput(dataDir.resolve("child-gateway.log").toFile());
-    return builder.start();
-  }
-
-  private void awaitReady(int port, Process child) {
-    Eventually.within(
-        STARTUP,
-        () -> {
-          assertThat(child.isAlive()).as("child gateway exited; see its log").isTrue();
-          assertThat(sendQuietly(port, "/health/ready")).isEqualTo(200);
-        });
-  }
-
-  private int sendQuietly(int port, String path) {
-    try {
-      return send(port, "GET", path, null, null).statusCode();
-    } catch (Exception e) {
-      return -1;
-    }
-  }
-
   private JsonObject getJson(int port, String path) throws Exception {
     HttpResponse<String> response = send(port, "GET", path, null, null);
     assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
@@ -169,27 +140,10 @@ class RestartTest {
   }
 
   private static Map<String, String> env(Path dataDir, int port) {
-    Map<String, String> env = new HashMap<>();
-    env.put("GATEWAY_DATA_DIR", dataDir.toString());
-    env.put("GATEWAY_HTTP_PORT", Integer.toString(port));
-    env.put("GATEWAY_HTTP_HOST", "127.0.0.1");
-    env.put("GATEWAY_HTTP_INSTANCES", "1");
-    env.put("GATEWAY_ADMIN_TOKEN", ADMIN_TOKEN);
-    return env;
-  }
-
-  private static Path newDataDir() throws IOException {
-    return Files.createTempDirectory(
-        Files.createDirectories(Path.of("target", "restart-tests")).toAbsolutePath(), "data-");
+    return ChildGateway.embeddedEnv(dataDir, port, 1, ADMIN_TOKEN);
   }
 
   private static long pidIn(Path pidFile) throws IOException {
     return Long.parseLong(Files.readAllLines(pidFile).get(0).trim());
-  }
-
-  private static int freePort() throws IOException {
-    try (ServerSocket socket = new ServerSocket(0)) {
-      return socket.getLocalPort();
-    }
   }
 }

@@ -1,7 +1,6 @@
 package ua.epetitions.gateway.embedded;
 
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.slf4j.Logger;
@@ -36,7 +35,7 @@ public final class EmbeddedRedisServer implements AutoCloseable {
     Files.createDirectories(directory);
     Path pidFile = directory.resolve(PID_FILE);
     LeftoverProcesses.stopIfRunning("redis", pidFile, "redis-server");
-    int chosenPort = port > 0 ? port : freePort();
+    int chosenPort = port > 0 ? port : FreePorts.any();
     RedisServer redis =
         RedisServer.newRedisServer()
             .bind("127.0.0.1")
@@ -70,13 +69,6 @@ public final class EmbeddedRedisServer implements AutoCloseable {
 
   public String url() {
     return "redis://127.0.0.1:" + port;
-  }
-
-  static int freePort() throws IOException {
-    try (ServerSocket socket = new ServerSocket(0)) {
-      socket.setReuseAddress(true);
-      return socket.getLocalPort();
-    }
   }
 
   @Override

@@ -60,8 +60,7 @@ public final class HttpVerticle extends VerticleBase {
     LiveCounts liveCounts =
         new LiveCounts(redis, services.signingKeys(), config.redis().commandTimeoutMs());
     PetitionJson petitionJson =
-        new PetitionJson(
-            services.petitionService(), liveCounts, config.lifecycle().answerWorkingDays());
+        new PetitionJson(liveCounts, config.lifecycle().answerWorkingDays());
     PublicRoutes reads =
         new PublicRoutes(
             services.petitionService(),

@@ -4,7 +4,6 @@ import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import java.time.ZoneId;
 import ua.epetitions.gateway.petition.Petition;
-import ua.epetitions.gateway.petition.PetitionService;
 import ua.epetitions.gateway.signing.LiveCounts;
 import ua.epetitions.gateway.signing.LiveCounts.LiveState;
 
@@ -13,12 +12,10 @@ import ua.epetitions.gateway.signing.LiveCounts.LiveState;
  * persisted count when Redis has none or does not answer).
  */
 final class PetitionJson {
-  private final PetitionService petitions;
   private final LiveCounts liveCounts;
   private final int answerWorkingDays;
 
-  PetitionJson(PetitionService petitions, LiveCounts liveCounts, int answerWorkingDays) {
-    this.petitions = petitions;
+  PetitionJson(LiveCounts liveCounts, int answerWorkingDays) {
     this.liveCounts = liveCounts;
     this.answerWorkingDays = answerWorkingDays;
   }
@@ -29,16 +26,12 @@ final class PetitionJson {
             .of(petition.id())
             .map(state -> state.map(LiveState::count).orElse((long) petition.persistedCount()))
             .otherwise((long) petition.persistedCount());
-    return petitions
-        .community(petition.communitySlug())
-        .compose(
-            community ->
-                live.map(
-                    count ->
-                        Representations.petition(
-                            petition,
-                            Math.max(count, petition.persistedCount()),
-                            answerWorkingDays,
-                            ZoneId.of(community.rules().timeZone()))));
+    return live.map(
+        count ->
+            Representations.petition(
+                petition,
+                Math.max(count, petition.persistedCount()),
+                answerWorkingDays,
+                ZoneId.of(petition.communityTimeZone())));
   }
 }

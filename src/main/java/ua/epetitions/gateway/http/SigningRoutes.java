@@ -1,5 +1,6 @@
 package ua.epetitions.gateway.http;
 
+import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 import java.util.Set;
@@ -111,13 +112,13 @@ final class SigningRoutes {
         .of(petitionId)
         .recover(
             failure ->
-                io.vertx.core.Future.failedFuture(
+                Future.failedFuture(
                     Problem.unavailable("the live count is not available now; retry shortly")
                         .exception()))
         .compose(
             live ->
                 live.isPresent()
-                    ? io.vertx.core.Future.succeededFuture(
+                    ? Future.succeededFuture(
                         countJson(
                             petitionId,
                             live.get().count(),

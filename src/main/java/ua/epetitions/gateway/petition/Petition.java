@@ -2,11 +2,15 @@ package ua.epetitions.gateway.petition;
 
 import java.time.OffsetDateTime;
 
-/** A petition as stored; the live count comes from Redis and is not part of it. */
+/**
+ * A petition as stored, with its community's slug and time zone (read in the same query); the live
+ * count comes from Redis and is not part of it.
+ */
 public record Petition(
     long id,
     int communityId,
     String communitySlug,
+    String communityTimeZone,
     int number,
     String title,
     String text,

@@ -22,7 +22,8 @@ import ua.epetitions.gateway.petition.Topic;
  */
 public final class PetitionStore {
   private static final String COLUMNS =
-      "p.id, p.community_id, c.slug AS community_slug, p.number, p.title, p.text, p.topic,"
+      "p.id, p.community_id, c.slug AS community_slug, c.time_zone AS community_time_zone,"
+          + " p.number, p.title, p.text, p.topic,"
           + " p.status, p.created_at, p.opened_at, p.closes_at, p.threshold_reached_at,"
           + " p.answered_at, p.threshold, p.persisted_count, p.answer, p.rejection_reason";
 
@@ -226,6 +227,7 @@ public final class PetitionStore {
         row.getLong("id"),
         row.getInteger("community_id"),
         row.getString("community_slug"),
+        row.getString("community_time_zone"),
         row.getInteger("number"),
         row.getString("title"),
         row.getString("text"),
