@@ -4,12 +4,18 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import com.nimbusds.jose.JOSEException;
+import com.nimbusds.jose.JOSEObjectType;
 import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.jose.JWSHeader;
+import com.nimbusds.jose.crypto.ECDSASigner;
 import com.nimbusds.jose.crypto.MACSigner;
 import com.nimbusds.jose.crypto.RSASSASigner;
+import com.nimbusds.jose.jwk.Curve;
+import com.nimbusds.jose.jwk.ECKey;
 import com.nimbusds.jose.jwk.JWK;
+import com.nimbusds.jose.jwk.JWKSet;
 import com.nimbusds.jose.jwk.RSAKey;
+import com.nimbusds.jose.jwk.gen.ECKeyGenerator;
 import com.nimbusds.jose.jwk.gen.RSAKeyGenerator;
 import com.nimbusds.jose.jwk.source.ImmutableJWKSet;
 import com.nimbusds.jwt.JWTClaimsSet;
@@ -23,6 +29,8 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Base64;
 import java.util.Date;
+import java.util.List;
+import java.util.Set;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
@@ -421,5 +429,120 @@ class TokenVerifierTest {
     String token = valid + "A".repeat(10_000 - valid.length());
 
     assertThat(refusal(token)).hasMessageContaining("longer than");
+  }
+
+  private static String signedEs256(ECKey key, JWTClaimsSet claims) throws JOSEException {
+    JWSHeader header = new JWSHeader.Builder(JWSAlgorithm.ES256).keyID(key.getKeyID()).build();
+    SignedJWT jwt = new SignedJWT(header, claims);
+    jwt.sign(new ECDSASigner(key));
+    return jwt.serialize();
+  }
+
+  private static TokenVerifier verifierTrusting(JWK key) {
+    return new TokenVerifier(
+        new ImmutableJWKSet<>(new JWKSet(key.toPublicJWK())),
+        ISSUER,
+        AUDIENCE,
+        CLOCK_SKEW_SECONDS,
+        new SignerKeys(PEPPER),
+        "sub");
+  }
+
+  @Test
+  @DisplayName("an ES256 token signed by a P-256 key of the JWKS is accepted")
+  void es256TokenIsAccepted() throws JOSEException, InvalidTokenException {
+    ECKey key = new ECKeyGenerator(Curve.P_256).keyID("ec-1").generate();
+
+    Citizen citizen = verifierTrusting(key).verify(signedEs256(key, validClaims().build()));
+
+    assertThat(citizen.displayName()).isEqualTo(NAME);
+  }
+
+  @Test
+  @DisplayName("an ES256 token signed by another P-256 key under the same key id is refused")
+  void es256TokenOfAnotherKeyIsRefused() throws JOSEException {
+    ECKey trusted = new ECKeyGenerator(Curve.P_256).keyID("ec-1").generate();
+    ECKey impostor = new ECKeyGenerator(Curve.P_256).keyID("ec-1").generate();
+    String token = signedEs256(impostor, validClaims().build());
+
+    InvalidTokenException refusal =
+        catchThrowableOfType(
+            InvalidTokenException.class, () -> verifierTrusting(trusted).verify(token));
+
+    assertThat(refusal).hasMessageStartingWith("token signature rejected");
+  }
+
+  @Test
+  @DisplayName("an RS256 token naming the key id of an EC key is refused")
+  void algorithmNotMatchingTheKeyIsRefused() throws JOSEException {
+    ECKey trusted = new ECKeyGenerator(Curve.P_256).keyID("shared-id").generate();
+    RSAKey rsa = new RSAKeyGenerator(2048).keyID("shared-id").generate();
+    String token = signedWith(rsa, "shared-id", validClaims().build());
+
+    InvalidTokenException refusal =
+        catchThrowableOfType(
+            InvalidTokenException.class, () -> verifierTrusting(trusted).verify(token));
+
+    assertThat(refusal).hasMessageStartingWith("token signature rejected");
+  }
+
+  @Test
+  @DisplayName("a token whose audience list contains the gateway is accepted")
+  void audienceListIsAccepted() throws JOSEException, InvalidTokenException {
+    JWTClaimsSet claims = validClaims().audience(List.of("portal", AUDIENCE)).build();
+
+    Citizen citizen = verifier().verify(signedWith(issuerKey, issuerKey.getKeyID(), claims));
+
+    assertThat(citizen.displayName()).isEqualTo(NAME);
+  }
+
+  @Test
+  @DisplayName("a token whose audience list lacks the gateway is refused")
+  void audienceListWithoutGatewayIsRefused() throws JOSEException {
+    JWTClaimsSet claims = validClaims().audience(List.of("portal", "other")).build();
+
+    assertThat(refusal(signedWith(issuerKey, issuerKey.getKeyID(), claims)))
+        .hasMessageStartingWith("token claims rejected");
+  }
+
+  @Test
+  @DisplayName("a token with critical header parameters is refused")
+  void criticalHeaderIsRefused() throws JOSEException {
+    JWSHeader header =
+        new JWSHeader.Builder(JWSAlgorithm.RS256)
+            .keyID(issuerKey.getKeyID())
+            .criticalParams(Set.of("exp-policy"))
+            .customParam("exp-policy", "strict")
+            .build();
+    SignedJWT jwt = new SignedJWT(header, validClaims().build());
+    jwt.sign(new RSASSASigner(issuerKey));
+
+    assertThat(refusal(jwt.serialize())).hasMessageStartingWith("token signature rejected");
+  }
+
+  @Test
+  @DisplayName("a token typed as something other than a JWT is refused")
+  void otherTokenTypeIsRefused() throws JOSEException {
+    JWSHeader header =
+        new JWSHeader.Builder(JWSAlgorithm.RS256)
+            .keyID(issuerKey.getKeyID())
+            .type(new JOSEObjectType("at+jwt"))
+            .build();
+    SignedJWT jwt = new SignedJWT(header, validClaims().build());
+    jwt.sign(new RSASSASigner(issuerKey));
+
+    assertThat(refusal(jwt.serialize())).hasMessageStartingWith("token signature rejected");
+  }
+
+  @Test
+  @DisplayName("a token whose claims repeat a member is refused as malformed")
+  void duplicateClaimIsRefused() {
+    String valid = issuer.mint(SUBJECT, NAME, TERRITORY);
+    String[] parts = valid.split("\\.");
+    String claims = new String(Base64.getUrlDecoder().decode(parts[1]), StandardCharsets.UTF_8);
+    String doubled = claims.replaceFirst("\\{", "{\"sub\":\"someone-else\",");
+    String token = parts[0] + "." + base64Url(doubled) + "." + parts[2];
+
+    assertThat(refusal(token)).hasMessageStartingWith("token is not a well-formed JWT");
   }
 }
