@@ -280,9 +280,11 @@ public final class Gateway implements AutoCloseable {
                   keys)));
       gateway = new Gateway(embedded, vertx, pool, redis, services, port);
       log.info(
-          "gateway: ready mode={} startupMs={} url=http://localhost:{}/api/v1/communities",
+          "gateway: ready mode={} startupMs={} nativeTransport={}"
+              + " url=http://localhost:{}/api/v1/communities",
           config.mode(),
           (System.nanoTime() - startedNs) / 1_000_000,
+          vertx.isNativeTransportEnabled(),
           port);
       return gateway;
     } catch (Exception | Error e) {
