@@ -3,18 +3,25 @@ package ua.epetitions.gateway.signing;
 import static org.assertj.core.api.Assertions.assertThat;
 import static ua.epetitions.gateway.http.ProblemAssertions.assertProblem;
 
+import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpResponse;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import redis.clients.jedis.Jedis;
 import ua.epetitions.gateway.testing.DedicatedRedis;
 import ua.epetitions.gateway.testing.Eventually;
@@ -31,10 +38,14 @@ import ua.epetitions.gateway.testing.TestServers;
 @Tag("fault")
 @DisplayName("Waiting for a Redis replica before answering 202")
 class ReplicaAckTest {
+  private static final Logger log = LoggerFactory.getLogger(ReplicaAckTest.class);
   private static final String TOWN = "replica-town";
   private static final long REPLICA_WAIT_MS = 500;
   private static final long ANSWER_MARGIN_MS = 2_500;
   private static final Duration PATIENCE = Duration.ofSeconds(30);
+  private static final int WAVES = 6;
+  private static final int WAVE_SIZE = 32;
+  private static final Pattern WAIT_CALLS = Pattern.compile("cmdstat_wait:calls=(\\d+)");
   private static final AtomicInteger CITIZENS = new AtomicInteger();
   private static DedicatedRedis primary;
   private static DedicatedRedis replica;
@@ -84,6 +95,32 @@ class ReplicaAckTest {
 
   @Test
   @DisplayName(
+      "concurrent signatures share their waits for the replica: every one is answered 202 and"
+          + " held by the replica, with fewer WAITs than signatures")
+  void concurrentSignaturesShareReplicaWaits() {
+    SigningKeys keys = new SigningKeys(gw.gateway().services().config().signing().partitions());
+    long signersBefore = replicaSigners(keys);
+    long waitsBefore = waitsOnPrimary();
+    List<Integer> statuses = new ArrayList<>();
+
+    for (int wave = 0; wave < WAVES; wave++) {
+      List<Future<HttpResponse<Buffer>>> answers = new ArrayList<>();
+      for (int i = 0; i < WAVE_SIZE; i++) {
+        answers.add(signAsync(newCitizen()));
+      }
+      TestGateway.await(Future.join(answers));
+      answers.forEach(answer -> statuses.add(answer.result().statusCode()));
+    }
+
+    long waits = waitsOnPrimary() - waitsBefore;
+    log.info("test: signatures={} replicaWaits={}", statuses.size(), waits);
+    assertThat(statuses).hasSize(WAVES * WAVE_SIZE).containsOnly(202);
+    assertThat(replicaSigners(keys)).isEqualTo(signersBefore + WAVES * WAVE_SIZE);
+    assertThat(waits).isPositive().isLessThan(WAVES * WAVE_SIZE);
+  }
+
+  @Test
+  @DisplayName(
       "with the replica stopped, a signature is answered 503 within the wait and counted in"
           + " metrics; its retry gets 409 with the receipt, which PostgreSQL then holds")
   void missingReplicaTurnsAcceptedSignatureInto503() {
@@ -129,8 +166,23 @@ class ReplicaAckTest {
     }
   }
 
+  /** WAIT commands the primary has run, from INFO commandstats. */
+  private static long waitsOnPrimary() {
+    try (Jedis jedis = primary.jedis()) {
+      Matcher calls = WAIT_CALLS.matcher(jedis.info("commandstats"));
+      return calls.find() ? Long.parseLong(calls.group(1)) : 0;
+    }
+  }
+
   private static String newCitizen() {
     return "replica-citizen-" + CITIZENS.incrementAndGet();
+  }
+
+  private static Future<HttpResponse<Buffer>> signAsync(String citizen) {
+    return gw.client()
+        .post("/api/v1/petitions/" + petitionId + "/signatures")
+        .putHeader("Authorization", "Bearer " + gw.token(citizen, "Громадянка " + citizen, null))
+        .sendJsonObject(new JsonObject().put("consent", true));
   }
 
   private static HttpResponse<Buffer> sign(String citizen) {
