@@ -213,7 +213,8 @@ public final class ConfigLoader {
     requireRange("redis.poolSize", config.redis().poolSize(), 1, 256);
     requireRange("redis.replicaAcks", config.redis().replicaAcks(), 0, 16);
     requireRange("redis.replicaAckTimeoutMs", config.redis().replicaAckTimeoutMs(), 1, 60_000);
-    if (config.redis().replicaAckTimeoutMs() >= config.redis().commandTimeoutMs()) {
+    if (config.redis().replicaAcks() > 0
+        && config.redis().replicaAckTimeoutMs() >= config.redis().commandTimeoutMs()) {
       throw new ConfigException(
           "setting 'redis.replicaAckTimeoutMs' is "
               + config.redis().replicaAckTimeoutMs()

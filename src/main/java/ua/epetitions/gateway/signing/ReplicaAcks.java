@@ -23,7 +23,8 @@ import org.slf4j.LoggerFactory;
  * while a replica is away each group waits the whole {@code timeoutMs} and is answered 503.
  *
  * <p>Owned by the event loop of the HTTP verticle whose connection it uses; call {@link #confirm()}
- * from the script reply's own callback, before anything else is sent on the connection.
+ * from the callback of the script's reply on that event loop. Replies come in the order of the
+ * commands, so a WAIT still unanswered then was sent after the script and covers it.
  */
 public final class ReplicaAcks {
   private static final Logger log = LoggerFactory.getLogger(ReplicaAcks.class);

@@ -149,11 +149,20 @@ class ConfigLoaderTest {
             () ->
                 withEnv(
                     Map.of(
+                        "GATEWAY_REDIS_REPLICA_ACKS", "1",
                         "GATEWAY_REDIS_REPLICA_ACK_TIMEOUT_MS", "2000",
                         "GATEWAY_REDIS_COMMAND_TIMEOUT_MS", "2000")))
         .isInstanceOf(ConfigException.class)
         .hasMessageContaining("redis.replicaAckTimeoutMs")
         .hasMessageContaining("redis.commandTimeoutMs");
+  }
+
+  @Test
+  @DisplayName("with replica acknowledgements off, a short Redis command timeout is accepted")
+  void shortCommandTimeoutWithoutReplicaAcksIsAccepted() {
+    GatewayConfig config = withEnv(Map.of("GATEWAY_REDIS_COMMAND_TIMEOUT_MS", "300"));
+
+    assertThat(config.redis().commandTimeoutMs()).isEqualTo(300);
   }
 
   @Test
