@@ -28,6 +28,7 @@ import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -47,6 +48,7 @@ import ua.epetitions.gateway.testing.TestGateway;
  * (Redis writes its append-only file on SIGTERM), and its writer must store every acknowledged
  * signature, including the batch the killed writer had read and not acknowledged.
  */
+@Tag("fault")
 @DisplayName("A gateway killed while signing")
 class KilledWhileSigningTest {
   private static final Logger log = LoggerFactory.getLogger(KilledWhileSigningTest.class);

@@ -211,6 +211,18 @@ public final class ConfigLoader {
     requireRange("redis.commandTimeoutMs", config.redis().commandTimeoutMs(), 10, 60_000);
     requireRange("redis.maxWaitingHandlers", config.redis().maxWaitingHandlers(), 1, 1_000_000);
     requireRange("redis.poolSize", config.redis().poolSize(), 1, 256);
+    requireRange("redis.replicaAcks", config.redis().replicaAcks(), 0, 16);
+    requireRange("redis.replicaAckTimeoutMs", config.redis().replicaAckTimeoutMs(), 1, 60_000);
+    if (config.redis().replicaAcks() > 0
+        && config.redis().replicaAckTimeoutMs() >= config.redis().commandTimeoutMs()) {
+      throw new ConfigException(
+          "setting 'redis.replicaAckTimeoutMs' is "
+              + config.redis().replicaAckTimeoutMs()
+              + "; it must be below redis.commandTimeoutMs ("
+              + config.redis().commandTimeoutMs()
+              + "): signatures queued behind a replica wait on the signing connection would"
+              + " time out");
+    }
     requireRange("identity.clockSkewSeconds", config.identity().clockSkewSeconds(), 0, 600);
     requireRange(
         "identity.devTokenTtlSeconds", config.identity().devTokenTtlSeconds(), 60, 30 * 86_400);

@@ -55,7 +55,9 @@ public record GatewayConfig(
       int commandTimeoutMs,
       int maxWaitingHandlers,
       boolean allowWithoutPersistence,
-      int poolSize) {
+      int poolSize,
+      int replicaAcks,
+      int replicaAckTimeoutMs) {
 
     public boolean isEmbedded() {
       return url == null || url.isBlank();

@@ -19,10 +19,12 @@ public final class EmbeddedRedisServer implements AutoCloseable {
 
   private final RedisServer redis;
   private final int port;
+  private final Path pidFile;
 
-  private EmbeddedRedisServer(RedisServer redis, int port) {
+  private EmbeddedRedisServer(RedisServer redis, int port, Path pidFile) {
     this.redis = redis;
     this.port = port;
+    this.pidFile = pidFile;
   }
 
   /**
@@ -60,7 +62,7 @@ public final class EmbeddedRedisServer implements AutoCloseable {
         chosenPort,
         directory,
         appendFsync);
-    return new EmbeddedRedisServer(redis, chosenPort);
+    return new EmbeddedRedisServer(redis, chosenPort, pidFile);
   }
 
   public int port() {
@@ -73,6 +75,9 @@ public final class EmbeddedRedisServer implements AutoCloseable {
 
   @Override
   public void close() throws IOException {
+    // The library's own stop is a SIGKILL (onShutdownForceStop); SIGTERM first lets Redis write
+    // and fsync its append-only file before it exits.
+    LeftoverProcesses.stopOwn("redis", pidFile, "redis-server");
     redis.stop();
     log.info("embedded: redis stopped");
   }

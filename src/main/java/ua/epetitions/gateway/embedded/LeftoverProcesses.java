@@ -25,11 +25,34 @@ final class LeftoverProcesses {
 
   /** Stops the process named by the first line of {@code pidFile}, if it still runs. */
   static void stopIfRunning(String component, Path pidFile, String expectedCommandPart) {
-    Optional<ProcessHandle> leftover = readPid(pidFile).flatMap(ProcessHandle::of);
-    if (leftover.isEmpty() || !leftover.get().isAlive()) {
-      return;
+    running(component, pidFile, expectedCommandPart)
+        .ifPresent(
+            process -> {
+              log.warn(
+                  "embedded: {} left running by an earlier gateway, pid={}; stopping it before"
+                      + " start",
+                  component,
+                  process.pid());
+              terminate(component, process);
+            });
+  }
+
+  /**
+   * Stops a server this gateway started, as cleanly as a leftover: SIGTERM, so that it writes its
+   * files and exits, and SIGKILL only when it ignores that.
+   */
+  static void stopOwn(String component, Path pidFile, String expectedCommandPart) {
+    running(component, pidFile, expectedCommandPart)
+        .ifPresent(process -> terminate(component, process));
+  }
+
+  private static Optional<ProcessHandle> running(
+      String component, Path pidFile, String expectedCommandPart) {
+    Optional<ProcessHandle> found = readPid(pidFile).flatMap(ProcessHandle::of);
+    if (found.isEmpty() || !found.get().isAlive()) {
+      return Optional.empty();
     }
-    ProcessHandle process = leftover.get();
+    ProcessHandle process = found.get();
     String command = process.info().command().orElse("");
     if (!command.contains(expectedCommandPart)) {
       log.warn(
@@ -39,12 +62,12 @@ final class LeftoverProcesses {
           process.pid(),
           command,
           expectedCommandPart);
-      return;
+      return Optional.empty();
     }
-    log.warn(
-        "embedded: {} left running by an earlier gateway, pid={}; stopping it before start",
-        component,
-        process.pid());
+    return Optional.of(process);
+  }
+
+  private static void terminate(String component, ProcessHandle process) {
     process.destroy();
     if (!awaitExit(process, GRACEFUL_STOP)) {
       log.warn("embedded: {} pid={} ignored SIGTERM; killing it", component, process.pid());

@@ -16,6 +16,7 @@ import ua.epetitions.gateway.identity.TokenVerifier;
 import ua.epetitions.gateway.signing.LiveCounts;
 import ua.epetitions.gateway.signing.PipelinedRedis;
 import ua.epetitions.gateway.signing.RedisScripts;
+import ua.epetitions.gateway.signing.ReplicaAcks;
 import ua.epetitions.gateway.signing.SignatureIntake;
 
 /** The HTTP side of the gateway. Deployed once per event loop; each instance has its verifier. */
@@ -144,14 +145,24 @@ public final class HttpVerticle extends VerticleBase {
   }
 
   private SignatureIntake intake() {
+    GatewayConfig.Redis settings = services.config().redis();
+    ReplicaAcks replicaAcks =
+        new ReplicaAcks(
+            redis,
+            settings.replicaAcks(),
+            settings.replicaAckTimeoutMs(),
+            settings.commandTimeoutMs(),
+            services.meters().replicaAcksMissed(),
+            services.meters().replicaWaitLatency());
     return new SignatureIntake(
         new RedisScripts(redis),
         services.signingKeys(),
         services.petitions(),
         Clock.systemUTC(),
         services.config().signing().maxBacklogEntries(),
-        services.config().redis().commandTimeoutMs(),
-        services.meters().scriptLatency());
+        settings.commandTimeoutMs(),
+        services.meters().scriptLatency(),
+        replicaAcks);
   }
 
   private TokenVerifier verifier() {

@@ -50,6 +50,8 @@ public final class GatewayMeters {
   private final Counter writerRetries;
   private final Counter deadLetters;
   private final Counter claimed;
+  private final Counter replicaAcksMissed;
+  private final Timer replicaWaitLatency;
   private final ConcurrentMap<Integer, AtomicLong> backlog = new ConcurrentHashMap<>();
   private final ConcurrentMap<Integer, AtomicLong> pending = new ConcurrentHashMap<>();
   private final AtomicLong countDrift = new AtomicLong();
@@ -77,6 +79,12 @@ public final class GatewayMeters {
     writerRetries = counter("gateway.writer.retries", "Batches attempted again after a failure");
     deadLetters = counter("gateway.writer.dead.letters", "Stream entries set aside unreadable");
     claimed = counter("gateway.writer.claimed", "Entries taken over from stopped consumers");
+    replicaAcksMissed =
+        counter(
+            "gateway.redis.replica.acks.missed",
+            "Accepted signatures answered 503 because too few replicas confirmed them in time");
+    replicaWaitLatency =
+        latency("gateway.redis.replica.wait.latency", "The wait for replicas (WAIT) round trip");
     Gauge.builder("gateway.count.drift", countDrift, AtomicLong::get)
         .description("Live minus persisted counts, summed over open petitions")
         .register(registry);
@@ -120,6 +128,14 @@ public final class GatewayMeters {
 
   public Timer scriptLatency() {
     return scriptLatency;
+  }
+
+  public Counter replicaAcksMissed() {
+    return replicaAcksMissed;
+  }
+
+  public Timer replicaWaitLatency() {
+    return replicaWaitLatency;
   }
 
   public void batchStored(int entries, long rows, long elapsedNanos) {

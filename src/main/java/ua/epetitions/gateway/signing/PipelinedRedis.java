@@ -29,6 +29,20 @@ public final class PipelinedRedis implements RedisCommands {
     return connection().compose(c -> c.send(request));
   }
 
+  /**
+   * Sends on the connection that carried the commands answered so far, never on a new one; fails
+   * when that connection is gone. For commands whose answer is about the connection's earlier
+   * commands, such as WAIT.
+   */
+  public Future<Response> sendOnSameConnection(Request request) {
+    if (connection == null || !connection.succeeded()) {
+      return Future.failedFuture(
+          new IllegalStateException(
+              "the signing connection to Redis was lost; nothing to wait on"));
+    }
+    return connection.result().send(request);
+  }
+
   private Future<RedisConnection> connection() {
     if (connection == null || connection.failed()) {
       Future<RedisConnection> connecting = client.connect();

@@ -37,6 +37,7 @@ public final class SignatureIntake {
   private final long redisTimeoutMs;
   private final AtomicLong lastWarnedAtMs = new AtomicLong();
   private final Timer scriptLatency;
+  private final ReplicaAcks replicaAcks;
 
   public SignatureIntake(
       RedisScripts scripts,
@@ -46,6 +47,27 @@ public final class SignatureIntake {
       long maxBacklogEntries,
       long redisTimeoutMs,
       Timer scriptLatency) {
+    this(
+        scripts,
+        keys,
+        petitions,
+        clock,
+        maxBacklogEntries,
+        redisTimeoutMs,
+        scriptLatency,
+        ReplicaAcks.off());
+  }
+
+  /** With {@code replicaAcks} on, an accepted signature is answered once replicas hold it. */
+  public SignatureIntake(
+      RedisScripts scripts,
+      SigningKeys keys,
+      PetitionStore petitions,
+      Clock clock,
+      long maxBacklogEntries,
+      long redisTimeoutMs,
+      Timer scriptLatency,
+      ReplicaAcks replicaAcks) {
     this.scripts = scripts;
     this.keys = keys;
     this.petitions = petitions;
@@ -53,6 +75,7 @@ public final class SignatureIntake {
     this.maxBacklogEntries = maxBacklogEntries;
     this.redisTimeoutMs = redisTimeoutMs;
     this.scriptLatency = scriptLatency;
+    this.replicaAcks = replicaAcks;
   }
 
   /** Never a failed future: every failure is an outcome. */
@@ -83,7 +106,32 @@ public final class SignatureIntake {
               return result.succeeded()
                   ? interpret(petitionId, result.result())
                   : Future.succeededFuture(redisFailed(petitionId, result.cause()));
-            });
+            })
+        .compose(this::confirmReplicated);
+  }
+
+  /**
+   * With replica acknowledgements on, an accepted signature is answered 202 only once enough
+   * replicas hold it. Fewer in time is 503: the primary keeps the signature, so the citizen's retry
+   * gets 409 with its receipt.
+   */
+  private Future<SignOutcome> confirmReplicated(SignOutcome outcome) {
+    if (!(outcome instanceof Accepted accepted) || !replicaAcks.enabled()) {
+      return Future.succeededFuture(outcome);
+    }
+    return replicaAcks
+        .confirm()
+        .map(
+            confirmed ->
+                confirmed
+                    ? outcome
+                    : new Overloaded(
+                        accepted.petitionId(),
+                        "fewer than "
+                            + replicaAcks.replicas()
+                            + " Redis replicas confirmed the signature within "
+                            + replicaAcks.timeoutMs()
+                            + " ms"));
   }
 
   private Future<SignOutcome> interpret(long petitionId, Response reply) {

@@ -129,6 +129,43 @@ class ConfigLoaderTest {
   }
 
   @Test
+  @DisplayName("replica acknowledgements are off by default")
+  void replicaAcksAreOffByDefault() {
+    assertThat(defaults().redis().replicaAcks()).isZero();
+  }
+
+  @Test
+  @DisplayName("a negative number of replica acknowledgements is refused naming the setting")
+  void negativeReplicaAcksAreRefused() {
+    assertThatThrownBy(() -> withEnv(Map.of("GATEWAY_REDIS_REPLICA_ACKS", "-1")))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("redis.replicaAcks");
+  }
+
+  @Test
+  @DisplayName("a replica wait as long as the Redis command timeout is refused, naming both")
+  void replicaWaitBeyondCommandTimeoutIsRefused() {
+    assertThatThrownBy(
+            () ->
+                withEnv(
+                    Map.of(
+                        "GATEWAY_REDIS_REPLICA_ACKS", "1",
+                        "GATEWAY_REDIS_REPLICA_ACK_TIMEOUT_MS", "2000",
+                        "GATEWAY_REDIS_COMMAND_TIMEOUT_MS", "2000")))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("redis.replicaAckTimeoutMs")
+        .hasMessageContaining("redis.commandTimeoutMs");
+  }
+
+  @Test
+  @DisplayName("with replica acknowledgements off, a short Redis command timeout is accepted")
+  void shortCommandTimeoutWithoutReplicaAcksIsAccepted() {
+    GatewayConfig config = withEnv(Map.of("GATEWAY_REDIS_COMMAND_TIMEOUT_MS", "300"));
+
+    assertThat(config.redis().commandTimeoutMs()).isEqualTo(300);
+  }
+
+  @Test
   @DisplayName("a boolean that is neither true nor false is refused naming the setting")
   void malformedBooleanIsRefused() {
     assertThatThrownBy(() -> withEnv(Map.of("GATEWAY_DEMO_DATA", "maybe")))

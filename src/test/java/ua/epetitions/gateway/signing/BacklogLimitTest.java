@@ -14,6 +14,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import redis.clients.jedis.Jedis;
 import ua.epetitions.gateway.testing.Fixtures;
@@ -24,6 +25,7 @@ import ua.epetitions.gateway.testing.TestServers;
  * A gateway without a batch writer, so that accepted signatures stay in their partition's stream
  * and its backlog limit is reached after a handful of them.
  */
+@Tag("fault")
 @DisplayName("The backlog limit of a signature stream")
 class BacklogLimitTest {
   private static final int MAX_BACKLOG_ENTRIES = 5;

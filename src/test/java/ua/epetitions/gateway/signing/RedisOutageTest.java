@@ -7,6 +7,7 @@ import java.net.URI;
 import java.time.Duration;
 import java.util.Map;
 import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import ua.epetitions.gateway.testing.Eventually;
 import ua.epetitions.gateway.testing.Fixtures;
@@ -19,6 +20,7 @@ import ua.epetitions.gateway.testing.TestServers;
  * Redis is away, every answer must come within the configured wait, and signing must come back by
  * itself when Redis does.
  */
+@Tag("fault")
 @DisplayName("Redis unreachable")
 class RedisOutageTest {
   private static final Duration PATIENCE = Duration.ofSeconds(20);

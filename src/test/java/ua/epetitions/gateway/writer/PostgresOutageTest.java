@@ -11,6 +11,7 @@ import java.util.HashSet;
 import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import redis.clients.jedis.Jedis;
 import ua.epetitions.gateway.signing.SigningKeys;
@@ -25,6 +26,7 @@ import ua.epetitions.gateway.testing.TestServers;
  * it goes on, the stream buffers what the writer cannot store, and the writer drains it once
  * PostgreSQL is back.
  */
+@Tag("fault")
 @DisplayName("A PostgreSQL outage")
 class PostgresOutageTest {
   private static final String TOWN = "outage-town";

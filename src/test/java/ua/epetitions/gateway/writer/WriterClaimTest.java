@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import redis.clients.jedis.Jedis;
 import redis.clients.jedis.StreamEntry;
@@ -28,6 +29,7 @@ import ua.epetitions.gateway.testing.TestServers;
  * A writer that read a batch and stopped before acknowledging it leaves the entries pending in the
  * group; another instance's writer must take them over and store each one once.
  */
+@Tag("fault")
 @DisplayName("Claiming the entries of a stopped writer")
 class WriterClaimTest {
   private static final String TOWN = "claim-town";
