@@ -25,8 +25,13 @@ public final class HttpVerticle extends VerticleBase {
   private static final String WEBJARS = "META-INF/resources/webjars";
   private final GatewayServices services;
   private final int port;
+  private static final long FORGET_IDLE_BUCKETS_MS = 10_000;
   private HttpServer server;
   private PipelinedRedis redis;
+  private AbuseLimits limits;
+  private ConnectionGuard connections;
+  private long sweepTimer;
+  private long forgetTimer;
 
   public HttpVerticle(GatewayServices services, int port) {
     this.services = services;
@@ -45,11 +50,21 @@ public final class HttpVerticle extends VerticleBase {
             .setMaxHeaderSize(http.maxHeaderBytes())
             .setMaxInitialLineLength(4096)
             .setCompressionSupported(false);
+    limits = new AbuseLimits(services.config().limits(), services.meters());
+    connections = new ConnectionGuard(http, services.meters());
+    Router router = router();
     server =
         vertx
             .createHttpServer(options)
-            .requestHandler(router())
+            .connectionHandler(connections::onConnection)
+            .requestHandler(
+                request -> {
+                  connections.onRequest(request);
+                  router.handle(request);
+                })
             .invalidRequestHandler(FailureHandler::unreadableRequest);
+    sweepTimer = vertx.setPeriodic(connections.sweepIntervalMs(), tick -> connections.sweep());
+    forgetTimer = vertx.setPeriodic(FORGET_IDLE_BUCKETS_MS, tick -> limits.forgetIdle());
     return server.listen();
   }
 
@@ -86,7 +101,8 @@ public final class HttpVerticle extends VerticleBase {
             citizens,
             config.signing().retryAfterSeconds(),
             services.meters(),
-            services.hotPetitions());
+            services.hotPetitions(),
+            limits);
     int largest = Math.max(config.http().maxBodyBytes(), config.http().maxPetitionBodyBytes());
     BodySizeLimit small = new BodySizeLimit(config.http().maxBodyBytes());
     BodySizeLimit petitionSized = new BodySizeLimit(config.http().maxPetitionBodyBytes());
@@ -96,6 +112,8 @@ public final class HttpVerticle extends VerticleBase {
     if (config.http().requestLog()) {
       router.route().handler(new RequestLog());
     }
+    router.route("/api/*").handler(limits::guardAddress);
+    router.route("/dev/*").handler(limits::guardAddress);
     router.route().handler(BodyHandler.create(false).setBodyLimit(largest));
 
     router.post("/api/v1/petitions/:petitionId/signatures").handler(small).handler(signing::sign);
@@ -134,7 +152,7 @@ public final class HttpVerticle extends VerticleBase {
       router.post("/dev/identity/tokens").handler(small).handler(dev::mintToken);
     }
 
-    FailureHandler failures = new FailureHandler(largest);
+    FailureHandler failures = new FailureHandler(largest, limits);
     router.route().failureHandler(failures);
     router.errorHandler(400, failures::undecodablePath);
     router.errorHandler(404, failures);
@@ -167,6 +185,8 @@ public final class HttpVerticle extends VerticleBase {
 
   @Override
   public Future<?> stop() {
+    vertx.cancelTimer(sweepTimer);
+    vertx.cancelTimer(forgetTimer);
     Future<Void> closed = server == null ? Future.succeededFuture() : server.close();
     return closed.onComplete(
         done -> {

@@ -70,6 +70,10 @@ public final class TokenVerifier {
       throw new InvalidTokenException("token signature rejected: " + e.getMessage());
     } catch (JOSEException e) {
       throw new InvalidTokenException("token could not be verified: " + e.getMessage());
+    } catch (RuntimeException e) {
+      // The JOSE library lets some malformed headers through as runtime exceptions (a header of
+      // JSON null gave a NullPointerException): a forged token is a refusal, never a 500.
+      throw new InvalidTokenException("token is not a well-formed JWT");
     }
     return toCitizen(claims);
   }
