@@ -1,9 +1,13 @@
 package ua.epetitions.gateway.http;
 
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.StreamReadFeature;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonObject;
+import io.vertx.core.json.jackson.JacksonCodec;
 import io.vertx.ext.web.RoutingContext;
+import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
@@ -14,6 +18,13 @@ import java.util.Set;
 /** Request bodies: JSON objects only, with known members of the right types and sizes. */
 final class Bodies {
   private static final String JSON = "application/json";
+
+  /**
+   * Refuses a member given twice: parsers disagree on which of {@code {"consent":false,
+   * "consent":true}} counts, so the gateway takes neither.
+   */
+  private static final JsonFactory STRICT_JSON =
+      JsonFactory.builder().enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION).build();
 
   private Bodies() {}
 
@@ -34,9 +45,11 @@ final class Bodies {
     requireUtf8(body);
     Object parsed;
     try {
-      parsed = io.vertx.core.json.Json.decodeValue(body);
-    } catch (DecodeException e) {
-      throw Problem.invalidRequest("the body is not well-formed JSON").exception();
+      parsed = JacksonCodec.fromParser(STRICT_JSON.createParser(body.getBytes()), Object.class);
+    } catch (DecodeException | IOException e) {
+      throw Problem.invalidRequest(
+              "the body is not well-formed JSON with each member once; check its syntax")
+          .exception();
     }
     if (!(parsed instanceof JsonObject object)) {
       throw Problem.invalidRequest("the body must be a JSON object").exception();
@@ -170,7 +183,8 @@ final class Bodies {
   /**
    * No control characters but line breaks and tabs, and no invisible formatting characters
    * (bidirectional overrides, zero-width spaces and joiners, byte order marks): they can make a
-   * title read differently from what it holds.
+   * title read differently from what it holds. A lone surrogate (from a {@code \\uD800} escape) is
+   * not text either.
    */
   private static boolean isPrintable(String value) {
     return value
@@ -180,7 +194,9 @@ final class Bodies {
                 c == '\n'
                     || c == '\r'
                     || c == '\t'
-                    || !(Character.isISOControl(c) || Character.getType(c) == Character.FORMAT));
+                    || !(Character.isISOControl(c)
+                        || Character.getType(c) == Character.FORMAT
+                        || Character.getType(c) == Character.SURROGATE));
   }
 
   private static String abbreviate(String member) {

@@ -112,10 +112,12 @@ final class ConnectionGuard {
       HttpServerRequest request = tracked.current;
       if (request != null) {
         HttpServerResponse response = request.response();
-        if (response.ended() || response.closed()) {
+        boolean answered = response.ended() || response.closed();
+        if (answered && request.isEnded()) {
           tracked.current = null;
           tracked.waitingSinceNs = nowNs;
         } else if (!request.isEnded() && nowNs - tracked.requestStartNs > bodyTimeoutNs) {
+          // Also after an early answer (413): the rest of a body nobody reads is bounded too.
           tracked.current = null;
           slowBodies.add(request);
         }
