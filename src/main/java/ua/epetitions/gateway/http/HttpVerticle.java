@@ -49,7 +49,8 @@ public final class HttpVerticle extends VerticleBase {
             .setIdleTimeoutUnit(TimeUnit.SECONDS)
             .setMaxHeaderSize(http.maxHeaderBytes())
             .setMaxInitialLineLength(4096)
-            .setCompressionSupported(false);
+            .setCompressionSupported(false)
+            .setHttp2ClearTextEnabled(false);
     limits = new AbuseLimits(services.config().limits(), services.meters());
     connections = new ConnectionGuard(http, services.meters());
     Router router = router();
