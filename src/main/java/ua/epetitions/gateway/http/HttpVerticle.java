@@ -23,9 +23,9 @@ public final class HttpVerticle extends VerticleBase {
   private static final String SUBJECT_CLAIM = "sub";
   private static final String OPS_PAGE = "webroot/ops";
   private static final String WEBJARS = "META-INF/resources/webjars";
+  private static final long FORGET_IDLE_BUCKETS_MS = 10_000;
   private final GatewayServices services;
   private final int port;
-  private static final long FORGET_IDLE_BUCKETS_MS = 10_000;
   private HttpServer server;
   private PipelinedRedis redis;
   private AbuseLimits limits;
