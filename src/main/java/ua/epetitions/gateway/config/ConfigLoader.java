@@ -18,6 +18,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
 /**
@@ -30,6 +31,8 @@ public final class ConfigLoader {
   public static final String CONFIG_FILE_ENV = "GATEWAY_CONFIG";
   public static final Path DEFAULT_CONFIG_FILE = Path.of("config", "gateway.yaml");
   private static final String DEFAULTS_RESOURCE = "/gateway.yaml";
+  private static final Pattern IP_ADDRESS =
+      Pattern.compile("[0-9]{1,3}(?:\\.[0-9]{1,3}){3}|[0-9A-Fa-f:]*:[0-9A-Fa-f:.]*");
 
   private final ObjectMapper yaml =
       new ObjectMapper(new YAMLFactory())
@@ -202,6 +205,15 @@ public final class ConfigLoader {
         "http.maxPetitionBodyBytes", config.http().maxPetitionBodyBytes(), 1024, 1_048_576);
     requireRange("http.idleTimeoutSeconds", config.http().idleTimeoutSeconds(), 1, 3600);
     requireRange("http.maxHeaderBytes", config.http().maxHeaderBytes(), 1024, 65_536);
+    requireRange(
+        "http.requestHeaderTimeoutMs", config.http().requestHeaderTimeoutMs(), 100, 600_000);
+    requireRange("http.requestBodyTimeoutMs", config.http().requestBodyTimeoutMs(), 100, 600_000);
+    requireRange("http.maxConnections", config.http().maxConnections(), 1, 1_000_000);
+    requireRange(
+        "http.maxConnectionsPerAddress",
+        config.http().maxConnectionsPerAddress(),
+        1,
+        config.http().maxConnections());
     requireRange("postgres.embeddedPort", config.postgres().embeddedPort(), 0, 65_535);
     requireRange("postgres.poolSize", config.postgres().poolSize(), 1, 256);
     requireRange("postgres.connectTimeoutMs", config.postgres().connectTimeoutMs(), 100, 60_000);
@@ -252,6 +264,7 @@ public final class ConfigLoader {
     requireRange("writer.claimMinIdleMs", config.writer().claimMinIdleMs(), 0, 86_400_000);
     requireRange("writer.maxBackoffMs", config.writer().maxBackoffMs(), 100, 600_000);
     requireRange("lifecycle.answerWorkingDays", config.lifecycle().answerWorkingDays(), 1, 60);
+    validateLimits(config.limits());
     if (config.mode() == null) {
       throw new ConfigException("setting 'mode' must be development or production");
     }
@@ -268,6 +281,37 @@ public final class ConfigLoader {
     requireUrlScheme("postgres.url", config.postgres().url(), "postgresql://", "postgres://");
     requireUrlScheme("redis.url", config.redis().url(), "redis://", "rediss://");
     return config;
+  }
+
+  private static void validateLimits(GatewayConfig.Limits limits) {
+    requireRate("limits.addressRequestsPerSecond", limits.addressRequestsPerSecond());
+    requireRange("limits.addressRequestBurst", limits.addressRequestBurst(), 1, 10_000_000);
+    requireRate("limits.addressRefusalsPerSecond", limits.addressRefusalsPerSecond());
+    requireRange("limits.addressRefusalBurst", limits.addressRefusalBurst(), 1, 10_000_000);
+    requireRate("limits.signerAttemptsPerSecond", limits.signerAttemptsPerSecond());
+    requireRange("limits.signerAttemptBurst", limits.signerAttemptBurst(), 1, 10_000_000);
+    requireRange("limits.maxTrackedKeys", limits.maxTrackedKeys(), 100, 10_000_000);
+    String proxies = limits.trustedProxies();
+    if (proxies == null) {
+      throw new ConfigException("setting 'limits.trustedProxies' must be a list or empty");
+    }
+    for (String proxy : proxies.split(",")) {
+      String address = proxy.strip();
+      if (!address.isEmpty() && !IP_ADDRESS.matcher(address).matches()) {
+        throw new ConfigException(
+            "setting 'limits.trustedProxies' holds '"
+                + address
+                + "'; it must list IP addresses separated by commas");
+      }
+    }
+  }
+
+  /** A rate per second: 0 (that limit off) up to ten million. */
+  private static void requireRate(String setting, double perSecond) {
+    if (!(perSecond >= 0 && perSecond <= 10_000_000)) {
+      throw new ConfigException(
+          "setting '" + setting + "' is " + perSecond + "; it must be between 0 and 10000000");
+    }
   }
 
   private static void requireRange(String setting, long value, long min, long max) {

@@ -17,7 +17,8 @@ public record GatewayConfig(
     Identity identity,
     Signing signing,
     Writer writer,
-    Lifecycle lifecycle) {
+    Lifecycle lifecycle,
+    Limits limits) {
 
   /** How the gateway runs: with embedded helpers allowed, or locked down for production. */
   public enum Mode {
@@ -33,7 +34,11 @@ public record GatewayConfig(
       int maxPetitionBodyBytes,
       int idleTimeoutSeconds,
       int maxHeaderBytes,
-      boolean requestLog) {}
+      boolean requestLog,
+      int requestHeaderTimeoutMs,
+      int requestBodyTimeoutMs,
+      int maxConnections,
+      int maxConnectionsPerAddress) {}
 
   public record Postgres(
       String url,
@@ -91,6 +96,22 @@ public record GatewayConfig(
       long maxBackoffMs) {}
 
   public record Lifecycle(long closeCheckIntervalMs, int answerWorkingDays) {}
+
+  /**
+   * Abuse (rate) limits: token buckets per HTTP verticle instance. A rate of 0 turns that limit
+   * off; {@code trustedProxies} is a comma-separated list of peer addresses whose X-Forwarded-For
+   * is believed.
+   */
+  public record Limits(
+      boolean enabled,
+      double addressRequestsPerSecond,
+      int addressRequestBurst,
+      double addressRefusalsPerSecond,
+      int addressRefusalBurst,
+      double signerAttemptsPerSecond,
+      int signerAttemptBurst,
+      int maxTrackedKeys,
+      String trustedProxies) {}
 
   public Path dataPath() {
     return Path.of(dataDir).toAbsolutePath().normalize();

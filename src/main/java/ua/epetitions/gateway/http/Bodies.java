@@ -1,9 +1,17 @@
 package ua.epetitions.gateway.http;
 
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.StreamReadFeature;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonObject;
+import io.vertx.core.json.jackson.JacksonCodec;
 import io.vertx.ext.web.RoutingContext;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
 import java.util.Locale;
 import java.util.Set;
 
@@ -11,20 +19,37 @@ import java.util.Set;
 final class Bodies {
   private static final String JSON = "application/json";
 
+  /**
+   * Refuses a member given twice: parsers disagree on which of {@code {"consent":false,
+   * "consent":true}} counts, so the gateway takes neither.
+   */
+  private static final JsonFactory STRICT_JSON =
+      JsonFactory.builder().enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION).build();
+
   private Bodies() {}
 
   /** The body as a JSON object whose members are all in {@code allowed}. */
   static JsonObject jsonObject(RoutingContext ctx, Set<String> allowed) {
-    requireJsonContentType(ctx);
-    Buffer body = ctx.body().buffer();
+    return jsonObject(ctx.request().getHeader("Content-Type"), ctx.body().buffer(), allowed);
+  }
+
+  /**
+   * A body with its Content-Type as a JSON object whose members are all in {@code allowed}; any
+   * other body is refused with a 400 or 415 problem, never another exception.
+   */
+  static JsonObject jsonObject(String contentType, Buffer body, Set<String> allowed) {
+    requireJsonContentType(contentType);
     if (body == null || body.length() == 0) {
       throw Problem.invalidRequest("a JSON object body is required").exception();
     }
+    requireUtf8(body);
     Object parsed;
     try {
-      parsed = io.vertx.core.json.Json.decodeValue(body);
-    } catch (DecodeException e) {
-      throw Problem.invalidRequest("the body is not well-formed JSON").exception();
+      parsed = JacksonCodec.fromParser(STRICT_JSON.createParser(body.getBytes()), Object.class);
+    } catch (DecodeException | IOException e) {
+      throw Problem.invalidRequest(
+              "the body is not well-formed JSON with each member once; check its syntax")
+          .exception();
     }
     if (!(parsed instanceof JsonObject object)) {
       throw Problem.invalidRequest("the body must be a JSON object").exception();
@@ -50,8 +75,42 @@ final class Bodies {
     }
   }
 
-  private static void requireJsonContentType(RoutingContext ctx) {
-    String header = ctx.request().getHeader("Content-Type");
+  /**
+   * JSON bodies are UTF-8 (RFC 8259): a byte order mark, a NUL byte (the parser would take UTF-16
+   * or UTF-32 for it) or bytes that are not UTF-8 (overlong forms, surrogates) are refused. An
+   * ASCII body, every signature, is checked in one pass without allocating.
+   */
+  private static void requireUtf8(Buffer body) {
+    boolean ascii = true;
+    for (int i = 0; i < body.length(); i++) {
+      byte b = body.getByte(i);
+      if (b == 0) {
+        throw Problem.invalidRequest("the body holds a NUL byte; send JSON in UTF-8").exception();
+      }
+      ascii &= b > 0;
+    }
+    if (ascii) {
+      return;
+    }
+    try {
+      StandardCharsets.UTF_8
+          .newDecoder()
+          .onMalformedInput(CodingErrorAction.REPORT)
+          .onUnmappableCharacter(CodingErrorAction.REPORT)
+          .decode(ByteBuffer.wrap(body.getBytes()));
+    } catch (CharacterCodingException e) {
+      throw Problem.invalidRequest("the body is not valid UTF-8; send JSON in UTF-8").exception();
+    }
+    if (body.length() >= 3
+        && body.getUnsignedByte(0) == 0xEF
+        && body.getUnsignedByte(1) == 0xBB
+        && body.getUnsignedByte(2) == 0xBF) {
+      throw Problem.invalidRequest("the body starts with a byte order mark; send plain UTF-8")
+          .exception();
+    }
+  }
+
+  private static void requireJsonContentType(String header) {
     if (header == null) {
       throw Problem.unsupportedMediaType("send Content-Type: application/json").exception();
     }
@@ -93,7 +152,9 @@ final class Bodies {
           .exception();
     }
     if (!isPrintable(value)) {
-      throw Problem.invalidRequest("'" + member + "' holds control characters").exception();
+      throw Problem.invalidRequest(
+              "'" + member + "' holds control or invisible formatting characters")
+          .exception();
     }
     return value;
   }
@@ -119,10 +180,23 @@ final class Bodies {
     return value;
   }
 
+  /**
+   * No control characters but line breaks and tabs, and no invisible formatting characters
+   * (bidirectional overrides, zero-width spaces and joiners, byte order marks): they can make a
+   * title read differently from what it holds. A lone surrogate (from a {@code \\uD800} escape) is
+   * not text either.
+   */
   private static boolean isPrintable(String value) {
     return value
         .codePoints()
-        .allMatch(c -> c == '\n' || c == '\r' || c == '\t' || !Character.isISOControl(c));
+        .allMatch(
+            c ->
+                c == '\n'
+                    || c == '\r'
+                    || c == '\t'
+                    || !(Character.isISOControl(c)
+                        || Character.getType(c) == Character.FORMAT
+                        || Character.getType(c) == Character.SURROGATE));
   }
 
   private static String abbreviate(String member) {

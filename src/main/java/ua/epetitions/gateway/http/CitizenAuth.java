@@ -16,7 +16,8 @@ final class CitizenAuth {
   Citizen citizen(RoutingContext ctx) {
     String token = BearerTokens.of(ctx);
     if (token == null) {
-      throw Problem.invalidToken("send the citizen's identity token as Authorization: Bearer")
+      throw Problem.invalidToken(
+              "send the citizen's identity token in one Authorization: Bearer header")
           .exception();
     }
     try {

@@ -24,14 +24,20 @@ import ua.epetitions.gateway.store.DuplicateKeyException;
 final class FailureHandler implements Handler<RoutingContext> {
   private static final Logger log = LoggerFactory.getLogger(FailureHandler.class);
   private final long maxBodyBytes;
+  private final AbuseLimits limits;
 
-  FailureHandler(long maxBodyBytes) {
+  FailureHandler(long maxBodyBytes, AbuseLimits limits) {
     this.maxBodyBytes = maxBodyBytes;
+    this.limits = limits;
   }
 
   @Override
   public void handle(RoutingContext ctx) {
+    if (ctx.response().closed()) {
+      return;
+    }
     Problem problem = toProblem(ctx);
+    limits.refused(ctx, problem);
     send(ctx, problem);
   }
 
@@ -53,7 +59,10 @@ final class FailureHandler implements Handler<RoutingContext> {
    * cannot decode the request path (a malformed percent-escape); the answer is still a problem.
    */
   void undecodablePath(RoutingContext ctx) {
-    send(ctx, Problem.invalidRequest("the request path could not be decoded; check its escapes"));
+    Problem problem =
+        Problem.invalidRequest("the request path could not be decoded; check its escapes");
+    limits.refused(ctx, problem);
+    send(ctx, problem);
   }
 
   /**

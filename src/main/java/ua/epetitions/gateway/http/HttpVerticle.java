@@ -24,10 +24,15 @@ public final class HttpVerticle extends VerticleBase {
   private static final String SUBJECT_CLAIM = "sub";
   private static final String OPS_PAGE = "webroot/ops";
   private static final String WEBJARS = "META-INF/resources/webjars";
+  private static final long FORGET_IDLE_BUCKETS_MS = 10_000;
   private final GatewayServices services;
   private final int port;
   private HttpServer server;
   private PipelinedRedis redis;
+  private AbuseLimits limits;
+  private ConnectionGuard connections;
+  private long sweepTimer;
+  private long forgetTimer;
 
   public HttpVerticle(GatewayServices services, int port) {
     this.services = services;
@@ -45,12 +50,23 @@ public final class HttpVerticle extends VerticleBase {
             .setIdleTimeoutUnit(TimeUnit.SECONDS)
             .setMaxHeaderSize(http.maxHeaderBytes())
             .setMaxInitialLineLength(4096)
-            .setCompressionSupported(false);
+            .setCompressionSupported(false)
+            .setHttp2ClearTextEnabled(false);
+    limits = new AbuseLimits(services.config().limits(), services.meters());
+    connections = new ConnectionGuard(http, services.meters());
+    Router router = router();
     server =
         vertx
             .createHttpServer(options)
-            .requestHandler(router())
+            .connectionHandler(connections::onConnection)
+            .requestHandler(
+                request -> {
+                  connections.onRequest(request);
+                  router.handle(request);
+                })
             .invalidRequestHandler(FailureHandler::unreadableRequest);
+    sweepTimer = vertx.setPeriodic(connections.sweepIntervalMs(), tick -> connections.sweep());
+    forgetTimer = vertx.setPeriodic(FORGET_IDLE_BUCKETS_MS, tick -> limits.forgetIdle());
     return server.listen();
   }
 
@@ -87,7 +103,8 @@ public final class HttpVerticle extends VerticleBase {
             citizens,
             config.signing().retryAfterSeconds(),
             services.meters(),
-            services.hotPetitions());
+            services.hotPetitions(),
+            limits);
     int largest = Math.max(config.http().maxBodyBytes(), config.http().maxPetitionBodyBytes());
     BodySizeLimit small = new BodySizeLimit(config.http().maxBodyBytes());
     BodySizeLimit petitionSized = new BodySizeLimit(config.http().maxPetitionBodyBytes());
@@ -97,6 +114,8 @@ public final class HttpVerticle extends VerticleBase {
     if (config.http().requestLog()) {
       router.route().handler(new RequestLog());
     }
+    router.route("/api/*").handler(limits::guardAddress);
+    router.route("/dev/*").handler(limits::guardAddress);
     router.route().handler(BodyHandler.create(false).setBodyLimit(largest));
 
     router.post("/api/v1/petitions/:petitionId/signatures").handler(small).handler(signing::sign);
@@ -135,7 +154,7 @@ public final class HttpVerticle extends VerticleBase {
       router.post("/dev/identity/tokens").handler(small).handler(dev::mintToken);
     }
 
-    FailureHandler failures = new FailureHandler(largest);
+    FailureHandler failures = new FailureHandler(largest, limits);
     router.route().failureHandler(failures);
     router.errorHandler(400, failures::undecodablePath);
     router.errorHandler(404, failures);
@@ -178,6 +197,8 @@ public final class HttpVerticle extends VerticleBase {
 
   @Override
   public Future<?> stop() {
+    vertx.cancelTimer(sweepTimer);
+    vertx.cancelTimer(forgetTimer);
     Future<Void> closed = server == null ? Future.succeededFuture() : server.close();
     return closed.onComplete(
         done -> {

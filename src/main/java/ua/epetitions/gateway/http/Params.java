@@ -15,7 +15,11 @@ final class Params {
   private Params() {}
 
   static long petitionId(RoutingContext ctx) {
-    String raw = ctx.pathParam("petitionId");
+    return petitionId(ctx.pathParam("petitionId"));
+  }
+
+  /** A petition id as the path gives it; anything else is a 400 problem. */
+  static long petitionId(String raw) {
     if (raw == null || !PETITION_ID.matcher(raw).matches()) {
       throw Problem.invalidRequest(
               "petition id must be a positive whole number of at most 18 digits")

@@ -117,6 +117,14 @@ public record Problem(String type, String title, int status, String detail, Json
     return of("headers-too-large", "The request headers are too large", 431, detail);
   }
 
+  public static Problem tooManyRequests(String detail) {
+    return of("too-many-requests", "Too many requests", 429, detail);
+  }
+
+  public static Problem requestTimeout(String detail) {
+    return of("request-timeout", "The request came too slowly", 408, detail);
+  }
+
   public static Problem unavailable(String detail) {
     return of("unavailable", "A backing service is unavailable", 503, detail);
   }

@@ -26,6 +26,7 @@ final class SigningRoutes {
   private final int retryAfterSeconds;
   private final GatewayMeters meters;
   private final HotPetitions hotPetitions;
+  private final AbuseLimits limits;
 
   SigningRoutes(
       SignatureIntake intake,
@@ -34,7 +35,8 @@ final class SigningRoutes {
       CitizenAuth citizens,
       int retryAfterSeconds,
       GatewayMeters meters,
-      HotPetitions hotPetitions) {
+      HotPetitions hotPetitions,
+      AbuseLimits limits) {
     this.intake = intake;
     this.liveCounts = liveCounts;
     this.petitions = petitions;
@@ -42,6 +44,7 @@ final class SigningRoutes {
     this.retryAfterSeconds = retryAfterSeconds;
     this.meters = meters;
     this.hotPetitions = hotPetitions;
+    this.limits = limits;
   }
 
   void sign(RoutingContext ctx) {
@@ -57,9 +60,9 @@ final class SigningRoutes {
                 "'consent' must be true: signing publishes the signer's name with the petition")
             .exception();
       }
+      limits.requireSigningAttempt(ctx, citizen.signerKey());
     } catch (ProblemException refused) {
-      boolean badToken = refused.problem().status() == 401;
-      measure(badToken ? Outcome.INVALID_TOKEN : Outcome.INVALID_REQUEST, startedNs);
+      measure(refusalOutcome(refused.problem().status()), startedNs);
       throw refused;
     }
     intake
@@ -77,6 +80,13 @@ final class SigningRoutes {
   private void measure(Outcome outcome, long startedNs) {
     meters.signature(outcome);
     meters.intakeLatency().record(System.nanoTime() - startedNs, TimeUnit.NANOSECONDS);
+  }
+
+  private static Outcome refusalOutcome(int status) {
+    if (status == 401) {
+      return Outcome.INVALID_TOKEN;
+    }
+    return status == 429 ? Outcome.RATE_LIMITED : Outcome.INVALID_REQUEST;
   }
 
   private static Outcome outcomeOf(SignOutcome outcome) {

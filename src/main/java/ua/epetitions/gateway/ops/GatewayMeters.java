@@ -28,7 +28,8 @@ public final class GatewayMeters {
     NOT_COLLECTING,
     PAUSED,
     NOT_ELIGIBLE,
-    OVERLOADED;
+    OVERLOADED,
+    RATE_LIMITED;
 
     public String tag() {
       return name().toLowerCase(Locale.ROOT);
@@ -56,6 +57,9 @@ public final class GatewayMeters {
   private final ConcurrentMap<Integer, AtomicLong> pending = new ConcurrentHashMap<>();
   private final AtomicLong countDrift = new AtomicLong();
   private final AtomicLong ready = new AtomicLong();
+  private final ConcurrentMap<String, Counter> refusedConnections = new ConcurrentHashMap<>();
+  private final ConcurrentMap<String, Counter> timedOutRequests = new ConcurrentHashMap<>();
+  private final ConcurrentMap<String, Counter> rateLimited = new ConcurrentHashMap<>();
 
   public GatewayMeters(long backlogLimit) {
     for (Outcome outcome : Outcome.values()) {
@@ -199,5 +203,70 @@ public final class GatewayMeters {
 
   public void ready(boolean isReady) {
     ready.set(isReady ? 1 : 0);
+  }
+
+  /**
+   * A connection closed at once because a connection limit was reached; {@code reason} is {@code
+   * total} or {@code address}.
+   */
+  public void connectionRefused(String reason) {
+    tagged(
+            refusedConnections,
+            "gateway.http.connections.refused",
+            "Connections closed at once: a connection limit was reached",
+            "reason",
+            reason)
+        .increment();
+  }
+
+  public double connectionsRefused(String reason) {
+    Counter counter = refusedConnections.get(reason);
+    return counter == null ? 0 : counter.count();
+  }
+
+  /** A request whose headers or body did not arrive in time; {@code phase} names which. */
+  public void requestTimedOut(String phase) {
+    tagged(
+            timedOutRequests,
+            "gateway.http.requests.timed.out",
+            "Connections closed because a request's headers or body came too slowly",
+            "phase",
+            phase)
+        .increment();
+  }
+
+  public double requestsTimedOut(String phase) {
+    Counter counter = timedOutRequests.get(phase);
+    return counter == null ? 0 : counter.count();
+  }
+
+  /** A request answered 429 by an abuse limit; {@code limit} names the limit. */
+  public void rateLimited(String limit) {
+    tagged(
+            rateLimited,
+            "gateway.limits.refused",
+            "Requests answered 429 by an abuse limit",
+            "limit",
+            limit)
+        .increment();
+  }
+
+  public double rateLimitedCount(String limit) {
+    Counter counter = rateLimited.get(limit);
+    return counter == null ? 0 : counter.count();
+  }
+
+  private Counter tagged(
+      ConcurrentMap<String, Counter> counters,
+      String name,
+      String description,
+      String tag,
+      String value) {
+    Counter counter = counters.get(value);
+    if (counter != null) {
+      return counter;
+    }
+    return counters.computeIfAbsent(
+        value, v -> Counter.builder(name).description(description).tag(tag, v).register(registry));
   }
 }

@@ -12,6 +12,8 @@ import java.util.Optional;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 @DisplayName("Configuration loading")
 class ConfigLoaderTest {
@@ -304,5 +306,53 @@ class ConfigLoaderTest {
     GatewayConfig fromFile = loader.load(Optional.of(repositoryFile), Map.of(), true);
 
     assertThat(fromFile).isEqualTo(defaults());
+  }
+
+  @Test
+  @DisplayName("the abuse limits are on by default and let one address send a viral spike")
+  void abuseLimitsDefaults() {
+    GatewayConfig.Limits limits = defaults().limits();
+
+    assertThat(limits.enabled()).isTrue();
+    assertThat(limits.addressRequestsPerSecond()).isGreaterThanOrEqualTo(10_000);
+    assertThat(limits.signerAttemptBurst()).isGreaterThanOrEqualTo(3);
+    assertThat(limits.trustedProxies()).isEmpty();
+  }
+
+  @Test
+  @DisplayName("a fractional rate from the environment is read as a rate per second")
+  void fractionalRateIsRead() {
+    GatewayConfig config = withEnv(Map.of("GATEWAY_LIMITS_SIGNER_ATTEMPTS_PER_SECOND", "0.5"));
+
+    assertThat(config.limits().signerAttemptsPerSecond()).isEqualTo(0.5);
+  }
+
+  @ParameterizedTest(name = "{0}={1}")
+  @CsvSource(
+      delimiter = '|',
+      value = {
+        "GATEWAY_LIMITS_SIGNER_ATTEMPTS_PER_SECOND|-1|limits.signerAttemptsPerSecond",
+        "GATEWAY_LIMITS_ADDRESS_REFUSAL_BURST|0|limits.addressRefusalBurst",
+        "GATEWAY_LIMITS_MAX_TRACKED_KEYS|10|limits.maxTrackedKeys",
+        "GATEWAY_LIMITS_TRUSTED_PROXIES|10.0.0.1, proxy.example|limits.trustedProxies",
+        "GATEWAY_HTTP_REQUEST_HEADER_TIMEOUT_MS|0|http.requestHeaderTimeoutMs",
+        "GATEWAY_HTTP_REQUEST_BODY_TIMEOUT_MS|99|http.requestBodyTimeoutMs",
+        "GATEWAY_HTTP_MAX_CONNECTIONS|0|http.maxConnections",
+        "GATEWAY_HTTP_MAX_CONNECTIONS_PER_ADDRESS|20001|http.maxConnectionsPerAddress"
+      })
+  @DisplayName("an invalid connection, timeout or abuse-limit setting is refused by name")
+  void invalidEdgeSettingIsRefused(String variable, String value, String setting) {
+    assertThatThrownBy(() -> withEnv(Map.of(variable, value)))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining(setting);
+  }
+
+  @Test
+  @DisplayName("trusted proxies are IPv4 or IPv6 addresses separated by commas")
+  void trustedProxiesAreAddresses() {
+    GatewayConfig config =
+        withEnv(Map.of("GATEWAY_LIMITS_TRUSTED_PROXIES", "10.0.0.1, 0:0:0:0:0:0:0:1"));
+
+    assertThat(config.limits().trustedProxies()).isEqualTo("10.0.0.1, 0:0:0:0:0:0:0:1");
   }
 }
