@@ -9,6 +9,7 @@ import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.HttpException;
 import java.util.Locale;
 import java.util.UUID;
+import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import ua.epetitions.gateway.petition.ConcurrentChangeException;
@@ -23,6 +24,9 @@ import ua.epetitions.gateway.store.DuplicateKeyException;
  */
 final class FailureHandler implements Handler<RoutingContext> {
   private static final Logger log = LoggerFactory.getLogger(FailureHandler.class);
+  private static final int STORAGE_RETRY_AFTER_SECONDS = 5;
+  private static final long WARN_EVERY_MS = 5_000;
+  private static final AtomicLong lastWarnedAtMs = new AtomicLong();
   private final long maxBodyBytes;
   private final AbuseLimits limits;
 
@@ -122,6 +126,12 @@ final class FailureHandler implements Handler<RoutingContext> {
     if (failure == null) {
       return fromStatus(ctx.statusCode(), ctx);
     }
+    if (StorageFailures.isUnavailable(failure)) {
+      warnStorageUnavailable(failure);
+      ctx.response().putHeader("Retry-After", Integer.toString(STORAGE_RETRY_AFTER_SECONDS));
+      return Problem.unavailable(
+          "the database is not reachable or too slow now; nothing was changed, retry shortly");
+    }
     log.error(
         "http: unexpected failure requestId={} method={} path={}",
         RequestIds.of(ctx),
@@ -129,6 +139,18 @@ final class FailureHandler implements Handler<RoutingContext> {
         ctx.normalizedPath(),
         failure);
     return Problem.internal();
+  }
+
+  /** One WARN per few seconds: an outage fails every request that needs the database. */
+  private static void warnStorageUnavailable(Throwable failure) {
+    long now = System.currentTimeMillis();
+    long last = lastWarnedAtMs.get();
+    if (now - last >= WARN_EVERY_MS && lastWarnedAtMs.compareAndSet(last, now)) {
+      log.warn(
+          "http: PostgreSQL unavailable, answering 503: {} (check /health/ready and the"
+              + " database; signing continues through Redis)",
+          failure.toString());
+    }
   }
 
   private Problem fromStatus(int status, RoutingContext ctx) {

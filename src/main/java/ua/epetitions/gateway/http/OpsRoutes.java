@@ -40,7 +40,7 @@ final class OpsRoutes {
                 FailureHandler.send(
                     ctx,
                     Problem.of("not-ready", "The gateway is not ready", 503, "failing: " + failing)
-                        .with("status", "DOWN")
+                        .with("health", "DOWN")
                         .with("checks", named));
               }
             })

@@ -66,6 +66,7 @@ class PostgresOutageTest {
       acknowledged.addAll(sign(gw, petitionId, SIGNED_BEFORE, SIGNED_DURING));
       Eventually.within(PATIENCE, () -> assertThat(redis.xlen(stream)).isEqualTo(SIGNED_DURING));
       holdsThroughout(BACKLOG_WATCH, () -> assertThat(redis.xlen(stream)).isEqualTo(SIGNED_DURING));
+      assertReadsAnswerUnavailable(gw, petitionId);
 
       proxy.restore();
       Eventually.within(
@@ -93,6 +94,14 @@ class PostgresOutageTest {
         + proxy.port()
         + database.getRawPath()
         + query;
+  }
+
+  /** A read that needs PostgreSQL gets 503 with Retry-After while it is away, not a 500. */
+  private static void assertReadsAnswerUnavailable(TestGateway gw, long petitionId) {
+    var response = gw.get("/api/v1/petitions/" + petitionId + "/signers");
+    assertThat(response.statusCode()).as(response.bodyAsString()).isEqualTo(503);
+    assertThat(response.getHeader("Retry-After")).isNotBlank();
+    assertThat(response.bodyAsJsonObject().getString("type")).endsWith("/problems/unavailable");
   }
 
   private static void assertNotReadyForPostgres(TestGateway gw) {
