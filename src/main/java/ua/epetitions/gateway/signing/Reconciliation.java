@@ -65,14 +65,23 @@ public final class Reconciliation {
     return check(open.get(index), totals).compose(v -> checkEach(open, index + 1, totals));
   }
 
+  /**
+   * Refills the petition's missing signers first, so that the live count is then compared with
+   * every signer, and is never lowered for a moment because of a signer that was missing.
+   */
   private Future<Void> check(SigningTerms petition, Totals totals) {
     long id = petition.petitionId();
     PetitionDrift drift = new PetitionDrift(id);
     return state
-        .repairLiveCount(id)
+        .refillSigners(id)
         .compose(
-            first ->
-                switch (first.outcome()) {
+            added -> {
+              drift.missingSigners = added;
+              return state.repairLiveCount(id);
+            })
+        .compose(
+            live ->
+                switch (live.outcome()) {
                   case REBUILDING -> {
                     totals.skipped++;
                     yield Future.<Boolean>succeededFuture(false);
@@ -83,53 +92,31 @@ public final class Reconciliation {
                           .map(
                               restored -> {
                                 drift.missingState = true;
-                                drift.missingSigners = restored;
+                                drift.missingSigners += restored;
                                 return true;
                               });
                   case OK, REPAIRED -> {
-                    drift.liveCount(first);
-                    yield refillAndRecount(id, drift).map(true);
+                    drift.liveCount(live);
+                    yield Future.succeededFuture(true);
                   }
                 })
-        .compose(
-            checked -> {
-              if (!checked) {
-                return Future.succeededFuture();
-              }
-              return signers
-                  .repairPersistedCount(id)
-                  .compose(
-                      persisted ->
-                          state
-                              .repairLiveCount(id)
-                              .map(
-                                  live -> {
-                                    drift.liveCount(live);
-                                    drift.persisted = persisted;
-                                    totals.add(drift, live.signers(), persisted.storedRows());
-                                    return null;
-                                  }));
-            });
+        .compose(checked -> checked ? persisted(drift, totals) : Future.succeededFuture());
   }
 
-  /** Adds signers PostgreSQL holds and Redis lacks; the live count then follows the signers. */
-  private Future<Void> refillAndRecount(long petitionId, PetitionDrift drift) {
-    return state
-        .refillSigners(petitionId)
+  private Future<Void> persisted(PetitionDrift drift, Totals totals) {
+    return signers
+        .repairPersistedCount(drift.petitionId)
         .compose(
-            added -> {
-              drift.missingSigners = added;
-              if (added == 0) {
-                return Future.succeededFuture();
-              }
-              return state
-                  .repairLiveCount(petitionId)
-                  .map(
-                      second -> {
-                        drift.liveCount(second);
-                        return null;
-                      });
-            });
+            persisted ->
+                state
+                    .repairLiveCount(drift.petitionId)
+                    .map(
+                        live -> {
+                          drift.liveCount(live);
+                          drift.persisted = persisted;
+                          totals.add(drift, live.signers(), persisted.storedRows());
+                          return null;
+                        }));
   }
 
   private static void logTotals(ReconcileReport report) {
@@ -152,8 +139,8 @@ public final class Reconciliation {
   /** What one petition's check found; filled on one event loop, in sequence. */
   private static final class PetitionDrift {
     private final long petitionId;
-    private long liveCountBefore = -1;
-    private long liveCountAfter = -1;
+    private long liveCountFound = -1;
+    private long liveCountNow = -1;
     private long liveCountDrift;
     private long missingSigners;
     private boolean missingState;
@@ -163,15 +150,18 @@ public final class Reconciliation {
       this.petitionId = petitionId;
     }
 
+    /**
+     * Keeps the first live count found (-1 when the state was missing) and the latest one; a repair
+     * makes the drift.
+     */
     void liveCount(LiveCountCheck check) {
-      if (check.outcome() != LiveCountCheck.Outcome.REPAIRED) {
-        return;
+      if (liveCountFound < 0) {
+        liveCountFound = check.countBefore();
       }
-      if (liveCountBefore < 0) {
-        liveCountBefore = check.countBefore();
+      liveCountNow = check.signers();
+      if (check.outcome() == LiveCountCheck.Outcome.REPAIRED) {
+        liveCountDrift = Math.abs(liveCountNow - liveCountFound);
       }
-      liveCountAfter = check.signers();
-      liveCountDrift = Math.abs(liveCountAfter - liveCountBefore);
     }
 
     boolean any() {
@@ -185,8 +175,8 @@ public final class Reconciliation {
           petitionId,
           missingState,
           missingSigners,
-          liveCountBefore,
-          liveCountAfter,
+          liveCountFound,
+          liveCountNow,
           persisted.persistedCount(),
           persisted.storedRows());
     }

@@ -197,12 +197,12 @@ public final class SigningRecovery {
     if (!running.compareAndSet(null, job)) {
       return Optional.empty();
     }
-    log.info(
-        "signing: {} started job={} scope={} trigger={}",
-        kind.name().toLowerCase(Locale.ROOT),
-        job.id(),
-        scope,
-        trigger);
+    // A reconciliation logs one INFO line when it ends; a rebuild also says when it starts.
+    if (kind == Kind.REBUILD) {
+      log.info("signing: rebuild started job={} scope={} trigger={}", job.id(), scope, trigger);
+    } else {
+      log.debug("signing: reconcile started job={} trigger={}", job.id(), trigger);
+    }
     (kind == Kind.REBUILD ? lastRebuild : lastReconcile).set(job);
     Future<SigningJob.Report> result;
     try {

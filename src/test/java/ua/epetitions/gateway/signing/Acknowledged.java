@@ -6,10 +6,10 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpResponse;
 import io.vertx.sqlclient.Row;
+import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import ua.epetitions.gateway.testing.TestGateway;
 
 /**
@@ -55,8 +55,17 @@ final class Acknowledged {
 
   /** Asserts that PostgreSQL holds exactly the acknowledged signatures, by receipt. */
   void assertStoredExactly(TestGateway gw) {
-    Set<String> stored = new HashSet<>();
-    for (Row row : gw.sql("SELECT receipt FROM signatures")) {
+    assertStored(gw, "SELECT receipt FROM signatures");
+  }
+
+  /** The same, for a test that signed one petition among others in its database. */
+  void assertStoredExactly(TestGateway gw, long petitionId) {
+    assertStored(gw, "SELECT receipt FROM signatures WHERE petition_id = " + petitionId);
+  }
+
+  private void assertStored(TestGateway gw, String sql) {
+    List<String> stored = new ArrayList<>();
+    for (Row row : gw.sql(sql)) {
       stored.add(row.getString("receipt"));
     }
     assertThat(stored).containsExactlyInAnyOrderElementsOf(receiptsBySubject.values());
