@@ -205,31 +205,27 @@ public final class SigningState implements PetitionMirror {
 
   /**
    * Adds every signer PostgreSQL holds for a petition to its signers hash, {@code chunkRows} at a
-   * time; a signer already there keeps its entry (it may still be waiting in a stream). Answers how
-   * many signers were missing.
+   * time; a signer already there keeps its entry (it may still be waiting in a stream). The next
+   * page is read while the current one is written, so at most two pages are held. Answers how many
+   * signers were missing.
    */
   public Future<Long> refillSigners(long petitionId) {
-    return refillFrom(petitionId, "", 0);
+    return refill(petitionId, signers.page(petitionId, "", chunkRows), 0);
   }
 
-  private Future<Long> refillFrom(long petitionId, String afterSignerKey, long addedSoFar) {
-    return signers
-        .page(petitionId, afterSignerKey, chunkRows)
-        .compose(
-            page -> {
-              if (page.isEmpty()) {
-                return Future.succeededFuture(addedSoFar);
-              }
-              return addMissing(petitionId, page)
-                  .compose(
-                      added ->
-                          page.size() < chunkRows
-                              ? Future.succeededFuture(addedSoFar + added)
-                              : refillFrom(
-                                  petitionId,
-                                  page.get(page.size() - 1).signerKey(),
-                                  addedSoFar + added));
-            });
+  private Future<Long> refill(long petitionId, Future<List<Signer>> pageRead, long addedSoFar) {
+    return pageRead.compose(
+        page -> {
+          if (page.isEmpty()) {
+            return Future.succeededFuture(addedSoFar);
+          }
+          Future<List<Signer>> nextRead =
+              page.size() < chunkRows
+                  ? Future.succeededFuture(List.of())
+                  : signers.page(petitionId, page.get(page.size() - 1).signerKey(), chunkRows);
+          return addMissing(petitionId, page)
+              .compose(added -> refill(petitionId, nextRead, addedSoFar + added));
+        });
   }
 
   private Future<Long> addMissing(long petitionId, List<Signer> page) {
