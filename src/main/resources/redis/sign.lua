@@ -3,12 +3,16 @@
 --       4 partition pause flag
 -- ARGV: 1 petition id, 2 signer key, 3 display name, 4 now (epoch ms), 5 signer territory,
 --       6 backlog limit (entries), 7 receipt prefix
--- Answers {outcome, ...}: accepted (receipt, count), duplicate (receipt), unknown, paused,
--- not-collecting (status), not-eligible, overloaded.
-local state = redis.call('HMGET', KEYS[1], 'status', 'closesAt', 'paused', 'territory')
+-- Answers {outcome, ...}: accepted (receipt, count), duplicate (receipt), unknown, rebuilding,
+-- paused, not-collecting (status), not-eligible, overloaded.
+local state = redis.call('HMGET', KEYS[1], 'status', 'closesAt', 'paused', 'territory', 'rebuilding')
 local status = state[1]
 if not status then
   return {'unknown'}
+end
+-- The signers hash is being refilled from PostgreSQL: it cannot tell a repeat signer yet.
+if state[5] then
+  return {'rebuilding'}
 end
 if state[3] == '1' or redis.call('EXISTS', KEYS[4]) == 1 then
   return {'paused'}

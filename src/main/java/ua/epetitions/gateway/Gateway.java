@@ -43,9 +43,12 @@ import ua.epetitions.gateway.ops.HealthChecks;
 import ua.epetitions.gateway.ops.HotPetitions;
 import ua.epetitions.gateway.ops.OpsVerticle;
 import ua.epetitions.gateway.petition.PetitionService;
+import ua.epetitions.gateway.signing.Reconciliation;
 import ua.epetitions.gateway.signing.RedisCommands;
 import ua.epetitions.gateway.signing.RedisScripts;
 import ua.epetitions.gateway.signing.SigningKeys;
+import ua.epetitions.gateway.signing.SigningRebuild;
+import ua.epetitions.gateway.signing.SigningRecovery;
 import ua.epetitions.gateway.signing.SigningState;
 import ua.epetitions.gateway.store.CommunityStore;
 import ua.epetitions.gateway.store.DemoData;
@@ -53,6 +56,7 @@ import ua.epetitions.gateway.store.Migrations;
 import ua.epetitions.gateway.store.PetitionStore;
 import ua.epetitions.gateway.store.PostgresLocation;
 import ua.epetitions.gateway.store.SettingsStore;
+import ua.epetitions.gateway.store.SignerStore;
 import ua.epetitions.gateway.store.SigningTermsStore;
 import ua.epetitions.gateway.store.StatsStore;
 import ua.epetitions.gateway.writer.BatchWriterVerticle;
@@ -194,7 +198,23 @@ public final class Gateway implements AutoCloseable {
     SettingsStore settings = new SettingsStore(pool);
     SigningKeys keys = new SigningKeys(config.signing().partitions());
     SigningTermsStore terms = new SigningTermsStore(pool);
-    SigningState signingState = new SigningState(redis, keys, terms, settings);
+    SignerStore signerStore = new SignerStore(pool);
+    SigningState signingState =
+        new SigningState(
+            redis,
+            keys,
+            terms,
+            settings,
+            signerStore,
+            config.signing().rebuildChunkRows(),
+            config.redis().commandTimeoutMs());
+    SigningRebuild rebuild = new SigningRebuild(signingState, terms, settings);
+    SigningRecovery recovery =
+        new SigningRecovery(
+            signingState,
+            rebuild,
+            new Reconciliation(signingState, rebuild, terms, signerStore),
+            meters);
     HotPetitions hotPetitions = new HotPetitions();
     HealthChecks health = new HealthChecks(pool, redis, keys, config.signing().maxBacklogEntries());
     PetitionService petitionService =
@@ -212,6 +232,7 @@ public final class Gateway implements AutoCloseable {
             petitionService,
             keys,
             signingState,
+            recovery,
             health,
             meters,
             hotPetitions,
@@ -224,11 +245,7 @@ public final class Gateway implements AutoCloseable {
     try {
       await(requirePersistentRedis(config, redis));
       await(scripts.loadAll());
-      int mirrored = await(signingState.syncAll());
-      log.info(
-          "signing: state of petitions={} copied to Redis partitions={}",
-          mirrored,
-          keys.partitions());
+      await(recovery.startUp());
       if (config.writer().enabled()) {
         await(
             vertx.deployVerticle(
@@ -260,9 +277,10 @@ public final class Gateway implements AutoCloseable {
           vertx.deployVerticle(
               new LifecycleVerticle(
                   petitionService,
-                  signingState,
+                  recovery,
                   config.lifecycle().closeCheckIntervalMs(),
-                  config.signing().stateSyncIntervalMs())));
+                  config.signing().stateSyncIntervalMs(),
+                  config.signing().reconcileIntervalMs())));
       log.info(
           "lifecycle: closing job started intervalMs={}",
           config.lifecycle().closeCheckIntervalMs());

@@ -11,6 +11,7 @@ import ua.epetitions.gateway.ops.HealthChecks;
 import ua.epetitions.gateway.ops.HotPetitions;
 import ua.epetitions.gateway.petition.PetitionService;
 import ua.epetitions.gateway.signing.SigningKeys;
+import ua.epetitions.gateway.signing.SigningRecovery;
 import ua.epetitions.gateway.signing.SigningState;
 import ua.epetitions.gateway.store.CommunityStore;
 import ua.epetitions.gateway.store.PetitionStore;
@@ -34,6 +35,7 @@ public record GatewayServices(
     PetitionService petitionService,
     SigningKeys signingKeys,
     SigningState signingState,
+    SigningRecovery signingRecovery,
     HealthChecks health,
     GatewayMeters meters,
     HotPetitions hotPetitions,

@@ -257,6 +257,11 @@ public final class ConfigLoader {
     requireRange(
         "signing.stateSyncIntervalMs", config.signing().stateSyncIntervalMs(), 100, 3_600_000);
     requireRange("signing.retryAfterSeconds", config.signing().retryAfterSeconds(), 1, 3600);
+    long reconcileMs = config.signing().reconcileIntervalMs();
+    if (reconcileMs != 0) {
+      requireRange("signing.reconcileIntervalMs", reconcileMs, 1_000, 86_400_000);
+    }
+    requireRange("signing.rebuildChunkRows", config.signing().rebuildChunkRows(), 10, 10_000);
     requireRange("writer.batchSize", config.writer().batchSize(), 1, 5000);
     requireRange("writer.flushIntervalMs", config.writer().flushIntervalMs(), 0, 10_000);
     requireRange("writer.idleBlockMs", config.writer().idleBlockMs(), 10, 60_000);

@@ -84,7 +84,12 @@ public record GatewayConfig(
       String signerPepper) {}
 
   public record Signing(
-      int partitions, long maxBacklogEntries, long stateSyncIntervalMs, int retryAfterSeconds) {}
+      int partitions,
+      long maxBacklogEntries,
+      long stateSyncIntervalMs,
+      int retryAfterSeconds,
+      long reconcileIntervalMs,
+      int rebuildChunkRows) {}
 
   public record Writer(
       boolean enabled,

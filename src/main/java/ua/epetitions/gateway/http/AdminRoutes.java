@@ -1,9 +1,14 @@
 package ua.epetitions.gateway.http;
 
+import io.vertx.core.Context;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 import java.time.ZoneId;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Pattern;
 import org.slf4j.Logger;
@@ -13,11 +18,16 @@ import ua.epetitions.gateway.petition.NotFoundException;
 import ua.epetitions.gateway.petition.Petition;
 import ua.epetitions.gateway.petition.PetitionMirror;
 import ua.epetitions.gateway.petition.PetitionService;
+import ua.epetitions.gateway.signing.SigningJob;
+import ua.epetitions.gateway.signing.SigningRecovery;
 import ua.epetitions.gateway.store.CommunityStore;
 import ua.epetitions.gateway.store.DuplicateKeyException;
 import ua.epetitions.gateway.store.SettingsStore;
 
-/** Council administration: communities, petition decisions and signing pauses. */
+/**
+ * Council administration: communities, petition decisions and signing pauses; and the operators'
+ * rebuild and reconciliation of the signing state.
+ */
 final class AdminRoutes {
   private static final Logger log = LoggerFactory.getLogger(AdminRoutes.class);
   private static final Set<String> COMMUNITY_MEMBERS =
@@ -33,6 +43,12 @@ final class AdminRoutes {
   private static final Set<String> REASON_MEMBERS = Set.of("reason");
   private static final Set<String> ANSWER_MEMBERS = Set.of("text");
   private static final Set<String> PAUSE_MEMBERS = Set.of("community");
+  private static final Set<String> REBUILD_MEMBERS = Set.of("petitionId");
+  // How long a request waits for its job before answering 202 and leaving it in the background.
+  private static final long REBUILD_ANSWER_WITHIN_MS = 1_000;
+  private static final long RECONCILE_ANSWER_WITHIN_MS = 10_000;
+  private static final String REBUILD_PATH = "/api/v1/admin/signing/rebuild";
+  private static final String RECONCILE_PATH = "/api/v1/admin/signing/reconcile";
   private static final Pattern TERRITORY_CODE = Pattern.compile("UA[0-9]{2,17}");
   private static final int MAX_THRESHOLD = 10_000_000;
   private static final int MAX_COLLECTION_DAYS = 365;
@@ -43,18 +59,21 @@ final class AdminRoutes {
   private final SettingsStore settings;
   private final PetitionMirror mirror;
   private final PetitionJson petitionJson;
+  private final SigningRecovery recovery;
 
   AdminRoutes(
       PetitionService petitions,
       CommunityStore communities,
       SettingsStore settings,
       PetitionMirror mirror,
-      PetitionJson petitionJson) {
+      PetitionJson petitionJson,
+      SigningRecovery recovery) {
     this.petitions = petitions;
     this.communities = communities;
     this.settings = settings;
     this.mirror = mirror;
     this.petitionJson = petitionJson;
+    this.recovery = recovery;
   }
 
   void createCommunity(RoutingContext ctx) {
@@ -166,6 +185,135 @@ final class AdminRoutes {
               Responses.ok(ctx, json);
             })
         .onFailure(ctx::fail);
+  }
+
+  /** Starts a rebuild of every open petition, or of {@code {"petitionId": n}}. */
+  void rebuildSigningState(RoutingContext ctx) {
+    Long petitionId = rebuildScope(ctx);
+    Future<List<Long>> scope =
+        petitionId == null
+            ? Future.succeededFuture(List.of())
+            : petitions.find(petitionId).map(found -> List.of(petitionId));
+    scope
+        .compose(ids -> started(recovery.startRebuild(ids, "request")))
+        .compose(job -> answerJob(ctx, job, REBUILD_PATH, REBUILD_ANSWER_WITHIN_MS))
+        .onFailure(ctx::fail);
+  }
+
+  void reconcileSigningState(RoutingContext ctx) {
+    Bodies.requireEmpty(ctx);
+    started(recovery.startReconcile("request"))
+        .compose(job -> answerJob(ctx, job, RECONCILE_PATH, RECONCILE_ANSWER_WITHIN_MS))
+        .onFailure(ctx::fail);
+  }
+
+  void latestRebuild(RoutingContext ctx) {
+    latestJob(ctx, SigningJob.Kind.REBUILD);
+  }
+
+  void latestReconcile(RoutingContext ctx) {
+    latestJob(ctx, SigningJob.Kind.RECONCILE);
+  }
+
+  private void latestJob(RoutingContext ctx, SigningJob.Kind kind) {
+    SigningJob job =
+        recovery
+            .latest(kind)
+            .orElseThrow(
+                () ->
+                    Problem.notFound(
+                            "no "
+                                + kind.name().toLowerCase(Locale.ROOT)
+                                + " has run in this gateway instance since it started; jobs"
+                                + " are kept per instance")
+                        .exception());
+    Responses.ok(ctx, SigningJobJson.of(job));
+  }
+
+  private static Long rebuildScope(RoutingContext ctx) {
+    var body = ctx.body().buffer();
+    if (body == null || body.length() == 0) {
+      return null;
+    }
+    Object raw = Bodies.jsonObject(ctx, REBUILD_MEMBERS).getValue("petitionId");
+    if (raw == null) {
+      return null;
+    }
+    if (!(raw instanceof Integer || raw instanceof Long) || ((Number) raw).longValue() < 1) {
+      throw Problem.invalidRequest("'petitionId' must be a positive whole number").exception();
+    }
+    return ((Number) raw).longValue();
+  }
+
+  private Future<SigningJob> started(Optional<SigningJob> job) {
+    if (job.isPresent()) {
+      return Future.succeededFuture(job.get());
+    }
+    SigningJob running = recovery.running().orElse(null);
+    String what =
+        running == null
+            ? "another signing job"
+            : "a " + SigningJobJson.kind(running) + " (job " + running.id() + ")";
+    Problem busy =
+        Problem.of(
+            "signing-job-running",
+            "A signing job is already running",
+            409,
+            what
+                + " is running in this instance; one runs at a time: wait for it (GET "
+                + REBUILD_PATH
+                + " or "
+                + RECONCILE_PATH
+                + ") and retry");
+    return Future.failedFuture(
+        (running == null ? busy : busy.with("runningJob", SigningJobJson.of(running))).exception());
+  }
+
+  /**
+   * Answers 200 with the report when the job ends within {@code withinMs}, 202 while it runs on
+   * (its progress at {@code statusPath}), or 503 when it failed.
+   */
+  private static Future<Void> answerJob(
+      RoutingContext ctx, SigningJob job, String statusPath, long withinMs) {
+    return settledWithin(ctx, job.done(), withinMs)
+        .compose(
+            settled -> {
+              if (job.done().succeeded()) {
+                Responses.ok(ctx, SigningJobJson.of(job));
+                return Future.succeededFuture();
+              }
+              if (job.done().failed()) {
+                return Future.failedFuture(
+                    Problem.unavailable(
+                            "the "
+                                + SigningJobJson.kind(job)
+                                + " failed: "
+                                + job.done().cause().getMessage()
+                                + "; check PostgreSQL and Redis, then retry")
+                        .exception());
+              }
+              ctx.response().putHeader("Location", statusPath);
+              Responses.json(ctx, 202, SigningJobJson.of(job));
+              return Future.succeededFuture();
+            });
+  }
+
+  /**
+   * Completes on the request's event loop when {@code work} ends or {@code withinMs} passed,
+   * whichever comes first; never fails.
+   */
+  private static Future<Void> settledWithin(RoutingContext ctx, Future<?> work, long withinMs) {
+    Context here = ctx.vertx().getOrCreateContext();
+    Promise<Void> settled = Promise.promise();
+    long timerId = ctx.vertx().setTimer(withinMs, id -> settled.tryComplete());
+    work.onComplete(
+        ended ->
+            here.runOnContext(
+                v -> {
+                  ctx.vertx().cancelTimer(timerId);
+                  settled.tryComplete();
+                }));
+    return settled.future();
   }
 
   private static String pauseScope(RoutingContext ctx) {

@@ -92,7 +92,8 @@ public final class HttpVerticle extends VerticleBase {
             services.communities(),
             services.settings(),
             services.signingState(),
-            petitionJson);
+            petitionJson,
+            services.signingRecovery());
     OpsRoutes ops = new OpsRoutes(services.health());
     OpsPageRoutes opsPage = new OpsPageRoutes(services.meters().registry());
     SigningRoutes signing =
@@ -140,6 +141,10 @@ public final class HttpVerticle extends VerticleBase {
     router.post("/api/v1/admin/petitions/:petitionId/answer").handler(admin::answerPetition);
     router.post("/api/v1/admin/signing/pause").handler(admin::pauseSigning);
     router.post("/api/v1/admin/signing/resume").handler(admin::resumeSigning);
+    router.post("/api/v1/admin/signing/rebuild").handler(admin::rebuildSigningState);
+    router.get("/api/v1/admin/signing/rebuild").handler(admin::latestRebuild);
+    router.post("/api/v1/admin/signing/reconcile").handler(admin::reconcileSigningState);
+    router.get("/api/v1/admin/signing/reconcile").handler(admin::latestReconcile);
 
     router.get("/health/live").handler(ops::live);
     router.get("/health/ready").handler(ops::ready);

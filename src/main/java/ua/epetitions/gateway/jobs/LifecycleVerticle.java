@@ -6,40 +6,62 @@ import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import ua.epetitions.gateway.petition.PetitionService;
-import ua.epetitions.gateway.signing.SigningState;
+import ua.epetitions.gateway.signing.SigningRecovery;
 import ua.epetitions.gateway.store.PetitionStore.StatusChange;
 
 /**
  * Ends the collection of petitions whose period is over: collecting ones become not supported,
  * those past their threshold await the council's answer. Safe to run in every instance: the update
- * skips rows another instance holds.
+ * skips rows another instance holds. Also runs the periodic signing-state sync (which rebuilds what
+ * Redis lost) and, when configured, the periodic reconciliation of counts.
  */
 public final class LifecycleVerticle extends VerticleBase {
   private static final Logger log = LoggerFactory.getLogger(LifecycleVerticle.class);
   private static final int BATCH_SIZE = 500;
   private final PetitionService petitions;
-  private final SigningState signingState;
+  private final SigningRecovery recovery;
   private final long intervalMs;
   private final long syncIntervalMs;
+  private final long reconcileIntervalMs;
   private long timerId = -1;
   private long syncTimerId = -1;
+  private long reconcileTimerId = -1;
   // Owned by this verticle's event loop: a slow run is never overlapped by the next tick.
   private boolean running;
   private boolean syncing;
 
+  /**
+   * @param reconcileIntervalMs 0 when the periodic reconciliation is off
+   */
   public LifecycleVerticle(
-      PetitionService petitions, SigningState signingState, long intervalMs, long syncIntervalMs) {
+      PetitionService petitions,
+      SigningRecovery recovery,
+      long intervalMs,
+      long syncIntervalMs,
+      long reconcileIntervalMs) {
     this.petitions = petitions;
-    this.signingState = signingState;
+    this.recovery = recovery;
     this.intervalMs = intervalMs;
     this.syncIntervalMs = syncIntervalMs;
+    this.reconcileIntervalMs = reconcileIntervalMs;
   }
 
   @Override
   public Future<?> start() {
     timerId = vertx.setPeriodic(0, intervalMs, id -> tick());
     syncTimerId = vertx.setPeriodic(syncIntervalMs, id -> syncSigningState());
+    if (reconcileIntervalMs > 0) {
+      reconcileTimerId = vertx.setPeriodic(reconcileIntervalMs, id -> reconcile());
+    }
     return Future.succeededFuture();
+  }
+
+  private void reconcile() {
+    if (recovery.startReconcile("periodic").isEmpty()) {
+      log.info(
+          "reconcile: skipped, another signing job runs; next attempt in {} ms",
+          reconcileIntervalMs);
+    }
   }
 
   private void syncSigningState() {
@@ -47,8 +69,8 @@ public final class LifecycleVerticle extends VerticleBase {
       return;
     }
     syncing = true;
-    signingState
-        .syncAll()
+    recovery
+        .periodicSync()
         .onComplete(
             result -> {
               syncing = false;
@@ -103,6 +125,7 @@ public final class LifecycleVerticle extends VerticleBase {
   public Future<?> stop() {
     vertx.cancelTimer(timerId);
     vertx.cancelTimer(syncTimerId);
+    vertx.cancelTimer(reconcileTimerId);
     return Future.succeededFuture();
   }
 }

@@ -8,6 +8,7 @@ import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Duration;
 import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.atomic.AtomicLong;
@@ -30,6 +31,22 @@ public final class GatewayMeters {
     NOT_ELIGIBLE,
     OVERLOADED,
     RATE_LIMITED;
+
+    public String tag() {
+      return name().toLowerCase(Locale.ROOT);
+    }
+  }
+
+  /** What a reconciliation found wrong with a petition; the tag value is the lower-case name. */
+  public enum Drift {
+    /** The live count in Redis differed from the number of signers in Redis. */
+    LIVE_COUNT,
+    /** Signers stored in PostgreSQL were missing from Redis. */
+    MISSING_SIGNERS,
+    /** The persisted count differed from the signatures stored in PostgreSQL. */
+    PERSISTED_COUNT,
+    /** An open petition had no signing state in Redis at all. */
+    MISSING_STATE;
 
     public String tag() {
       return name().toLowerCase(Locale.ROOT);
@@ -60,6 +77,13 @@ public final class GatewayMeters {
   private final ConcurrentMap<String, Counter> refusedConnections = new ConcurrentHashMap<>();
   private final ConcurrentMap<String, Counter> timedOutRequests = new ConcurrentHashMap<>();
   private final ConcurrentMap<String, Counter> rateLimited = new ConcurrentHashMap<>();
+  private final Counter rebuildRuns;
+  private final Counter rebuildSigners;
+  private final AtomicLong rebuildRunning = new AtomicLong();
+  private final Counter reconcileRuns;
+  private final ConcurrentMap<Drift, Counter> driftRepaired = new ConcurrentHashMap<>();
+  private final ConcurrentMap<Drift, AtomicLong> lastDrift = new ConcurrentHashMap<>();
+  private final AtomicLong lastReconcileEpochSeconds = new AtomicLong();
 
   public GatewayMeters(long backlogLimit) {
     for (Outcome outcome : Outcome.values()) {
@@ -97,6 +121,31 @@ public final class GatewayMeters {
         .register(registry);
     Gauge.builder("gateway.backlog.limit", () -> backlogLimit)
         .description("Entries a partition's stream may hold before signing answers 503")
+        .register(registry);
+    rebuildRuns = counter("gateway.rebuild.runs", "Rebuilds of the signing state from PostgreSQL");
+    rebuildSigners =
+        counter("gateway.rebuild.signers", "Signers restored into Redis from PostgreSQL");
+    Gauge.builder("gateway.rebuild.running", rebuildRunning, AtomicLong::get)
+        .description("1 while this instance rebuilds signing state (intake answers 503 for it)")
+        .register(registry);
+    reconcileRuns = counter("gateway.reconcile.runs", "Completed reconciliation runs");
+    for (Drift drift : Drift.values()) {
+      driftRepaired.put(
+          drift,
+          Counter.builder("gateway.reconcile.drift")
+              .description("Petitions found drifting and repaired, by kind of drift")
+              .tag("kind", drift.tag())
+              .register(registry));
+      AtomicLong last = new AtomicLong();
+      lastDrift.put(drift, last);
+      Gauge.builder("gateway.reconcile.last.drift", last, AtomicLong::get)
+          .description("Signatures of drift the last reconciliation found, by kind")
+          .tag("kind", drift.tag())
+          .register(registry);
+    }
+    Gauge.builder("gateway.reconcile.last.run", lastReconcileEpochSeconds, AtomicLong::get)
+        .description("When the last reconciliation finished, in seconds since the epoch")
+        .baseUnit("seconds")
         .register(registry);
   }
 
@@ -199,6 +248,33 @@ public final class GatewayMeters {
 
   public void countDrift(long drift) {
     countDrift.set(drift);
+  }
+
+  public void rebuildRunning(boolean running) {
+    rebuildRunning.set(running ? 1 : 0);
+  }
+
+  public void rebuildFinished(long signersRestored) {
+    rebuildRuns.increment();
+    rebuildSigners.increment(signersRestored);
+  }
+
+  /**
+   * Records a finished reconciliation: per kind, the petitions repaired and the size of the drift
+   * in signatures.
+   */
+  public void reconciled(
+      Map<Drift, Long> petitionsRepaired, Map<Drift, Long> driftSignatures, long finishedAtMs) {
+    reconcileRuns.increment();
+    for (Drift drift : Drift.values()) {
+      driftRepaired.get(drift).increment(petitionsRepaired.getOrDefault(drift, 0L));
+      lastDrift.get(drift).set(driftSignatures.getOrDefault(drift, 0L));
+    }
+    lastReconcileEpochSeconds.set(finishedAtMs / 1000);
+  }
+
+  public double reconcileDrift(Drift drift) {
+    return driftRepaired.get(drift).count();
   }
 
   public void ready(boolean isReady) {

@@ -19,7 +19,10 @@ public final class RedisScripts {
   /** The scripts of the signing path. */
   public enum Script {
     SIGN("/redis/sign.lua"),
-    ACK("/redis/ack.lua");
+    ACK("/redis/ack.lua"),
+    SYNC_STATE("/redis/sync_state.lua"),
+    REBUILD_FINISH("/redis/rebuild_finish.lua"),
+    RECONCILE_COUNT("/redis/reconcile_count.lua");
 
     private final String resource;
 

@@ -150,6 +150,10 @@ public final class SignatureIntake {
           Future.succeededFuture(
               new Overloaded(petitionId, "the petition's partition backlog is at its limit"));
       case "unknown" -> unknownToRedis(petitionId);
+      case "rebuilding" ->
+          Future.succeededFuture(
+              new Overloaded(
+                  petitionId, "the petition's signers are being reloaded after a fault"));
       default -> {
         log.error("signing: unexpected script outcome={} petitionId={}", outcome, petitionId);
         yield Future.succeededFuture(new Overloaded(petitionId, "unexpected signing outcome"));

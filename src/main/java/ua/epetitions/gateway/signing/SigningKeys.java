@@ -55,6 +55,15 @@ public final class SigningKeys {
     return tag(partition) + "paused";
   }
 
+  /**
+   * Present once a complete signing state was loaded into this Redis from PostgreSQL (a rebuild
+   * finished). Its absence means Redis lost its data or never had any: the state must be rebuilt.
+   * It carries no hash tag: it is read and written alone, never by a script.
+   */
+  public String loadedMarker() {
+    return PREFIX + "meta";
+  }
+
   /** Receipts start with the partition, since stream entry ids are unique per stream only. */
   public String receiptPrefix(int partition) {
     return "p" + partition + "-";

@@ -6,6 +6,7 @@ import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.Tuple;
 import java.time.OffsetDateTime;
 import java.util.List;
+import ua.epetitions.gateway.petition.PetitionStatus;
 
 /**
  * What the signing path needs to know of a petition, read from PostgreSQL so that it can be
@@ -22,6 +23,9 @@ public final class SigningTermsStore {
       COLUMNS
           + " WHERE p.community_id = $1"
           + " AND p.status IN ('collecting', 'threshold_reached')";
+  private static final String SOME = COLUMNS + " WHERE p.id = ANY($1::bigint[])";
+  private static final String OPEN =
+      COLUMNS + " WHERE p.status IN ('collecting', 'threshold_reached') ORDER BY p.id";
   private static final String OPEN_OR_RECENT =
       COLUMNS
           + " WHERE p.status IN ('collecting', 'threshold_reached')"
@@ -40,6 +44,16 @@ public final class SigningTermsStore {
   /** The open petitions of a community. */
   public Future<List<SigningTerms>> openOfCommunity(int communityId) {
     return query(OF_COMMUNITY, Tuple.of(communityId));
+  }
+
+  /** The petitions of the given ids that exist. */
+  public Future<List<SigningTerms>> ofPetitions(List<Long> petitionIds) {
+    return query(SOME, Tuple.tuple().addArrayOfLong(petitionIds.toArray(new Long[0])));
+  }
+
+  /** Every petition that accepts signatures, by id. */
+  public Future<List<SigningTerms>> open() {
+    return query(OPEN, Tuple.tuple());
   }
 
   /** Every open petition, and every petition changed in the last day (closings included). */
@@ -76,5 +90,13 @@ public final class SigningTermsStore {
       Integer threshold,
       int persistedCount,
       boolean communityPaused,
-      String requiredTerritory) {}
+      String requiredTerritory) {
+
+    /** Whether the petition's status accepts signatures (collecting, threshold reached). */
+    public boolean isOpen() {
+      return PetitionStatus.fromWireName(status)
+          .map(PetitionStatus::acceptsSignatures)
+          .orElse(false);
+    }
+  }
 }

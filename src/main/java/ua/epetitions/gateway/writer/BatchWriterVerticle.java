@@ -31,7 +31,8 @@ import ua.epetitions.gateway.writer.StreamEntries.DeadLetter;
  * every gateway instance. A batch is read (up to {@code batchSize}, waiting at most {@code
  * flushIntervalMs} to fill it), stored in one transaction, then acknowledged and deleted in one
  * round trip. A failed batch is kept and retried with capped backoff; entries left pending by a
- * consumer that died are claimed on start and every {@code claimIntervalMs}.
+ * consumer that died are claimed on start and every {@code claimIntervalMs}. When Redis lost the
+ * stream and its group (a flush, a failover to an empty replica) the group is created again.
  */
 public final class BatchWriterVerticle extends VerticleBase {
   private static final Logger log = LoggerFactory.getLogger(BatchWriterVerticle.class);
@@ -111,6 +112,9 @@ public final class BatchWriterVerticle extends VerticleBase {
     private Batch unstored;
     private long nextClaimAtMs;
     private int failures;
+    // Set when the group was created again after a read found it gone; a second loss in a row is
+    // a failure that backs off rather than a loop of creations.
+    private boolean groupRecreated;
 
     PartitionWriter(int partition) {
       this.partition = partition;
@@ -123,6 +127,8 @@ public final class BatchWriterVerticle extends VerticleBase {
         return;
       }
       step()
+          .onSuccess(v -> groupRecreated = false)
+          .recover(this::recreateLostGroup)
           .onSuccess(
               v -> {
                 if (failures > 0) {
@@ -160,6 +166,23 @@ public final class BatchWriterVerticle extends VerticleBase {
                 c.exceptionHandler(e -> closeConnection());
                 return ensureGroup(c).map(c);
               });
+    }
+
+    /** A read that found the stream or its group gone (NOGROUP): Redis lost its data. */
+    private Future<Void> recreateLostGroup(Throwable failure) {
+      String message = String.valueOf(failure.getMessage());
+      boolean groupLost = message.startsWith("NOGROUP") || message.startsWith("UNBLOCKED");
+      if (!groupLost || groupRecreated || stopping) {
+        return Future.failedFuture(failure);
+      }
+      groupRecreated = true;
+      log.warn(
+          "writer: consumer group {} of stream {} is gone (Redis lost its data?); creating it"
+              + " again partition={}",
+          SigningKeys.WRITER_GROUP,
+          stream,
+          partition);
+      return connection().compose(this::ensureGroup);
     }
 
     private Future<Void> ensureGroup(RedisConnection c) {

@@ -355,4 +355,48 @@ class ConfigLoaderTest {
 
     assertThat(config.limits().trustedProxies()).isEqualTo("10.0.0.1, 0:0:0:0:0:0:0:1");
   }
+
+  @Test
+  @DisplayName("the reconciliation runs every five minutes and rebuilds read 1000 signers a page")
+  void recoveryDefaults() {
+    GatewayConfig config = defaults();
+
+    assertThat(config.signing().reconcileIntervalMs()).isEqualTo(300_000);
+    assertThat(config.signing().rebuildChunkRows()).isEqualTo(1000);
+  }
+
+  @Test
+  @DisplayName("a reconciliation interval of 0 turns the periodic run off")
+  void zeroReconcileIntervalIsAccepted() {
+    GatewayConfig config = withEnv(Map.of("GATEWAY_SIGNING_RECONCILE_INTERVAL_MS", "0"));
+
+    assertThat(config.signing().reconcileIntervalMs()).isZero();
+  }
+
+  @Test
+  @DisplayName("a reconciliation interval under a second is refused naming the setting")
+  void tooShortReconcileIntervalIsRefused() {
+    assertThatThrownBy(() -> withEnv(Map.of("GATEWAY_SIGNING_RECONCILE_INTERVAL_MS", "500")))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("signing.reconcileIntervalMs");
+  }
+
+  @Test
+  @DisplayName("a negative reconciliation interval is refused naming the setting")
+  void negativeReconcileIntervalIsRefused() {
+    assertThatThrownBy(() -> withEnv(Map.of("GATEWAY_SIGNING_RECONCILE_INTERVAL_MS", "-1")))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("signing.reconcileIntervalMs");
+  }
+
+  @Test
+  @DisplayName("rebuild pages outside 10 to 10000 signers are refused naming the setting")
+  void rebuildChunkRowsOutOfRangeAreRefused() {
+    assertThatThrownBy(() -> withEnv(Map.of("GATEWAY_SIGNING_REBUILD_CHUNK_ROWS", "5")))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("signing.rebuildChunkRows");
+    assertThatThrownBy(() -> withEnv(Map.of("GATEWAY_SIGNING_REBUILD_CHUNK_ROWS", "20000")))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("signing.rebuildChunkRows");
+  }
 }

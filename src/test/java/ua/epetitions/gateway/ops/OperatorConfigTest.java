@@ -152,7 +152,9 @@ class OperatorConfigTest {
             "ErrorRate",
             "IntakeP99OverBudget",
             "ReadinessDown",
-            "CountDrift");
+            "CountDrift",
+            "ReconcileDrift",
+            "ReconcileNotRunning");
 
     assertAllExposed(expressions);
   }

@@ -3,6 +3,7 @@ package ua.epetitions.gateway.signing;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import redis.clients.jedis.Jedis;
 import redis.clients.jedis.Protocol.Command;
@@ -53,6 +54,17 @@ final class SigningRecords {
     try (Jedis jedis = TestServers.get().jedis()) {
       return jedis.hlen(keys.signers(petitionId));
     }
+  }
+
+  /** The signer keys of the petition's stored signatures, in key order. */
+  List<String> signerKeys(long petitionId) {
+    List<String> signerKeys = new ArrayList<>();
+    gw.sql(
+            "SELECT signer_key FROM signatures WHERE petition_id = "
+                + petitionId
+                + " ORDER BY signer_key")
+        .forEach(row -> signerKeys.add(row.getString("signer_key")));
+    return signerKeys;
   }
 
   /** The live count in the petition's Redis state, or null when Redis has none. */

@@ -118,6 +118,10 @@ public final class TestGateway implements AutoCloseable {
     return await(client.get(path).send());
   }
 
+  public HttpResponse<Buffer> adminGet(String path) {
+    return await(client.get(path).putHeader("Authorization", "Bearer " + ADMIN_TOKEN).send());
+  }
+
   public HttpResponse<Buffer> adminPost(String path, JsonObject body) {
     HttpRequest<Buffer> request =
         client.post(path).putHeader("Authorization", "Bearer " + ADMIN_TOKEN);
