@@ -10,10 +10,10 @@ import ua.epetitions.gateway.identity.DevIdentityIssuer;
 import ua.epetitions.gateway.identity.TokenMinting;
 
 /**
- * Mints several token files in one JVM with the gateway's own minting code (the code behind
- * {@code mint-tokens}), one file per line of a plan, so that a scenario needing a pool of citizens
- * per council does not start a JVM per council. Runs as a single-file program on the gateway
- * jar's class path, with GATEWAY_DATA_DIR naming the gateway's data directory:
+ * Mints several token files in one JVM with the gateway's own minting code (the code behind {@code
+ * mint-tokens}), one file per line of a plan, so that a scenario needing a pool of citizens per
+ * council does not start a JVM per council. Runs as a single-file program on the gateway jar's
+ * class path, with GATEWAY_DATA_DIR naming the gateway's data directory:
  *
  * <pre>java -cp signing-gateway.jar tools/MintTokens.java PLAN_FILE</pre>
  *

@@ -6,14 +6,15 @@ import java.sql.SQLException;
 
 /**
  * Counts, for each petition named, the signature rows PostgreSQL holds, the distinct signers among
- * them and the petition's persisted count, for run.sh's verification. Runs as a single-file
- * program on the gateway jar's class path (which carries the PostgreSQL driver):
+ * them and the petition's persisted count, for run.sh's verification. Runs as a single-file program
+ * on the gateway jar's class path (which carries the PostgreSQL driver):
  *
- * <pre>java -cp signing-gateway.jar tools/SignatureRows.java JDBC_URL ID[,ID...] [--delete-one-row]</pre>
+ * <pre>java -cp signing-gateway.jar tools/SignatureRows.java JDBC_URL ID[,ID...] [--delete-one-row]
+ * </pre>
  *
- * Prints one line per petition: {@code petition=ID rows=N distinctSigners=M persistedCount=P}.
- * With --delete-one-row it first deletes one row of the first petition, to show that the
- * verification catches a missing signature.
+ * Prints one line per petition: {@code petition=ID rows=N distinctSigners=M persistedCount=P}. With
+ * --delete-one-row it first deletes one row of the first petition, to show that the verification
+ * catches a missing signature.
  */
 public class SignatureRows {
 
@@ -36,7 +37,8 @@ public class SignatureRows {
       if (deleteOne) {
         try (PreparedStatement delete = connection.prepareStatement(DELETE_ONE)) {
           delete.setLong(1, Long.parseLong(ids[0]));
-          System.err.println("tamper: petition=" + ids[0] + " deleted rows=" + delete.executeUpdate());
+          System.err.println(
+              "tamper: petition=" + ids[0] + " deleted rows=" + delete.executeUpdate());
         }
       }
       try (PreparedStatement count = connection.prepareStatement(COUNT)) {
@@ -48,10 +50,14 @@ public class SignatureRows {
               continue;
             }
             System.out.println(
-                "petition=" + id
-                    + " rows=" + result.getLong(1)
-                    + " distinctSigners=" + result.getLong(2)
-                    + " persistedCount=" + result.getLong(3));
+                "petition="
+                    + id
+                    + " rows="
+                    + result.getLong(1)
+                    + " distinctSigners="
+                    + result.getLong(2)
+                    + " persistedCount="
+                    + result.getLong(3));
           }
         }
       }

@@ -162,8 +162,16 @@ public class CapacitySimulation extends Simulation {
             / petitions.length;
     if (tokens.size() < needed) {
       throw new IllegalStateException(
-          "the token file '" + tokensFile + "' holds " + tokens.size() + " tokens; this schedule"
-              + " over " + petitions.length + " petitions needs " + needed + "; mint more");
+          "the token file '"
+              + tokensFile
+              + "' holds "
+              + tokens.size()
+              + " tokens; this schedule"
+              + " over "
+              + petitions.length
+              + " petitions needs "
+              + needed
+              + "; mint more");
     }
     AtomicLong arrivals = new AtomicLong();
     return Stream.<Map<String, Object>>generate(

@@ -41,12 +41,18 @@ final class CapacitySteps {
     }
   }
 
-  /** Rates from {@code startRate}, each step {@code factor} times the last, up to {@code maxRate}. */
+  /**
+   * Rates from {@code startRate}, each step {@code factor} times the last, up to {@code maxRate}.
+   */
   static List<Integer> geometricRates(int startRate, double factor, int maxRate) {
     if (startRate < 1 || factor <= 1.0 || maxRate < startRate) {
       throw new IllegalArgumentException(
           "capacity steps need startRate >= 1, factor > 1 and maxRate >= startRate; got "
-              + startRate + ", " + factor + ", " + maxRate);
+              + startRate
+              + ", "
+              + factor
+              + ", "
+              + maxRate);
     }
     List<Integer> rates = new ArrayList<>();
     for (double rate = startRate; rate <= maxRate; rate *= factor) {
@@ -146,8 +152,7 @@ final class CapacitySteps {
     List<Integer> rates =
         geometricRates(
             Integer.parseInt(args[3]), Double.parseDouble(args[4]), Integer.parseInt(args[5]));
-    long arrivals =
-        arrivals(Integer.parseInt(args[1]), Integer.parseInt(args[2]), rates);
+    long arrivals = arrivals(Integer.parseInt(args[1]), Integer.parseInt(args[2]), rates);
     int petitions = Integer.parseInt(args[0]);
     System.out.println((arrivals + petitions - 1) / petitions);
   }

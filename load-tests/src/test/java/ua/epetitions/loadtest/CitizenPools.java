@@ -28,8 +28,12 @@ final class CitizenPools {
         pools.put(council, Files.readAllLines(file).stream().filter(l -> !l.isBlank()).toList());
       } catch (IOException e) {
         throw new UncheckedIOException(
-            "cannot read the citizens of council '" + council + "' from " + file
-                + "; run.sh mints them from CityDayPlan's counts", e);
+            "cannot read the citizens of council '"
+                + council
+                + "' from "
+                + file
+                + "; run.sh mints them from CityDayPlan's counts",
+            e);
       }
     }
     return new CitizenPools(pools);
@@ -40,8 +44,13 @@ final class CitizenPools {
     List<String> pool = tokensByCouncil.get(council);
     if (pool == null || k >= pool.size()) {
       throw new IllegalStateException(
-          "council '" + council + "' has " + (pool == null ? 0 : pool.size())
-              + " citizens but the plan needs citizen #" + k + "; mint more");
+          "council '"
+              + council
+              + "' has "
+              + (pool == null ? 0 : pool.size())
+              + " citizens but the plan needs citizen #"
+              + k
+              + "; mint more");
     }
     return pool.get(k);
   }

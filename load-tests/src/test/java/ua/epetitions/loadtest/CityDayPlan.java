@@ -53,7 +53,8 @@ final class CityDayPlan {
           throw new IllegalArgumentException(
               "petitions file line '" + line + "' must read: ID COUNCIL_SLUG TERRITORY_OR_DASH");
         }
-        petitions.add(new PlannedPetition(Long.parseLong(f[0]), f[1], f[2].equals("-") ? null : f[2]));
+        petitions.add(
+            new PlannedPetition(Long.parseLong(f[0]), f[1], f[2].equals("-") ? null : f[2]));
       }
     } catch (IOException e) {
       throw new UncheckedIOException("cannot read the petitions file '" + petitionsFile + "'", e);
@@ -146,9 +147,11 @@ final class CityDayPlan {
         load(args[0], Double.parseDouble(args[4]), Long.parseLong(args[5]), arrivals);
     Map<String, String> territories = new LinkedHashMap<>();
     for (PlannedPetition petition : plan.petitions()) {
-      territories.put(petition.council(), petition.territory() == null ? "-" : petition.territory());
+      territories.put(
+          petition.council(), petition.territory() == null ? "-" : petition.territory());
     }
     plan.citizensPerCouncil()
-        .forEach((council, n) -> System.out.println(council + " " + n + " " + territories.get(council)));
+        .forEach(
+            (council, n) -> System.out.println(council + " " + n + " " + territories.get(council)));
   }
 }

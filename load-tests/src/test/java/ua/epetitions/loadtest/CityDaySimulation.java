@@ -29,8 +29,8 @@ import ua.epetitions.loadtest.CityDayPlan.PlannedPetition;
 
 /**
  * A day in many councils at once: citizens sign collecting petitions whose popularity follows
- * Zipf's law, each with a token of a resident of the petition's council; others read petitions
- * and live counts, browse lists, signers and statistics, and file new petitions.
+ * Zipf's law, each with a token of a resident of the petition's council; others read petitions and
+ * live counts, browse lists, signers and statistics, and file new petitions.
  *
  * <p>Parameters are system properties; their defaults and meaning are in load-tests/README.md.
  */
@@ -61,7 +61,8 @@ public class CityDaySimulation extends Simulation {
           seed,
           CityDayPlan.expectedArrivals(rate, rampSeconds, holdSeconds));
   private final CitizenPools citizens =
-      CitizenPools.load(tokensDir, plan.petitions().stream().map(PlannedPetition::council)::iterator);
+      CitizenPools.load(
+          tokensDir, plan.petitions().stream().map(PlannedPetition::council)::iterator);
   private final List<String> councils =
       plan.petitions().stream().map(PlannedPetition::council).distinct().sorted().toList();
 
@@ -88,7 +89,10 @@ public class CityDaySimulation extends Simulation {
               http("petition")
                   .get("/api/v1/petitions/#{petitionId}")
                   .check(status().is(200), jsonPath("$.id").ofLong().isEL("#{petitionId}")))
-          .exec(http("live count").get("/api/v1/petitions/#{petitionId}/count").check(status().is(200)));
+          .exec(
+              http("live count")
+                  .get("/api/v1/petitions/#{petitionId}/count")
+                  .check(status().is(200)));
 
   /** A visitor browses the councils, a council's collecting petitions and a petition's signers. */
   private final ChainBuilder browsesLists =
@@ -149,17 +153,21 @@ public class CityDaySimulation extends Simulation {
     AtomicInteger nextArrival = new AtomicInteger();
     Map<Long, AtomicInteger> signersOf =
         plan.petitions().stream()
-            .collect(java.util.stream.Collectors.toMap(PlannedPetition::id, p -> new AtomicInteger()));
+            .collect(
+                java.util.stream.Collectors.toMap(PlannedPetition::id, p -> new AtomicInteger()));
     return Stream.<Map<String, Object>>generate(
             () -> {
               int arrival = nextArrival.getAndIncrement();
               if (arrival >= plan.arrivals()) {
                 throw new IllegalStateException(
-                    "the plan holds " + plan.arrivals() + " signing arrivals; the run injects more");
+                    "the plan holds "
+                        + plan.arrivals()
+                        + " signing arrivals; the run injects more");
               }
               PlannedPetition petition = plan.choice(arrival);
               int k = signersOf.get(petition.id()).getAndIncrement();
-              return Map.of("petitionId", petition.id(), "token", citizens.token(petition.council(), k));
+              return Map.of(
+                  "petitionId", petition.id(), "token", citizens.token(petition.council(), k));
             })
         .iterator();
   }
@@ -181,10 +189,14 @@ public class CityDaySimulation extends Simulation {
               String council = councils.get(random.nextInt(councils.size()));
               int n = filings.incrementAndGet();
               return Map.of(
-                  "council", council,
-                  "token", citizens.token(council, random.nextInt(citizens.size(council))),
-                  "filing", n,
-                  "topic", TOPICS[n % TOPICS.length]);
+                  "council",
+                  council,
+                  "token",
+                  citizens.token(council, random.nextInt(citizens.size(council))),
+                  "filing",
+                  n,
+                  "topic",
+                  TOPICS[n % TOPICS.length]);
             })
         .iterator();
   }

@@ -76,10 +76,15 @@ public class RetryStormSimulation extends Simulation {
                                       sign("sign after refusal")
                                           .check(
                                               status()
-                                                  .in(OK, ALREADY_SIGNED, TOO_MANY, OVERLOADED))))));
+                                                  .in(
+                                                      OK,
+                                                      ALREADY_SIGNED,
+                                                      TOO_MANY,
+                                                      OVERLOADED))))));
 
   {
-    ScenarioBuilder citizens = scenario("citizens press sign repeatedly").exec(pressesSignRepeatedly);
+    ScenarioBuilder citizens =
+        scenario("citizens press sign repeatedly").exec(pressesSignRepeatedly);
     setUp(
             citizens.injectOpen(
                 rampUsersPerSec(TRICKLE_PER_SEC).to(rate).during(rampSeconds),
@@ -104,7 +109,8 @@ public class RetryStormSimulation extends Simulation {
   }
 
   private ChainBuilder pause() {
-    return pauseMs > 0 ? exec(io.gatling.javaapi.core.CoreDsl.pause(Duration.ofMillis(pauseMs)))
+    return pauseMs > 0
+        ? exec(io.gatling.javaapi.core.CoreDsl.pause(Duration.ofMillis(pauseMs)))
         : exec(session -> session);
   }
 
