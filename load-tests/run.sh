@@ -40,7 +40,7 @@ usage: load-tests/run.sh SCENARIO [options]     SCENARIO: ${SCENARIOS// / | }
   --url URL               use a running gateway (needs --data-dir of that gateway)
   --data-dir DIR          the gateway's data directory (default: a fresh one under target/runs)
   --port N                HTTP port of the embedded gateway started here ($PORT)
-  --warmup-seconds S      warm the JIT on another petition first, 0 for none (15; capacity 0)
+  --warmup-seconds S      warm the JIT on another petition first, 0 for none (15)
   --warmup-rate N         signing arrivals per second during the warm-up ($WARMUP_RATE)
   --drain-timeout S       how long to wait for the writer to drain ($DRAIN_TIMEOUT_S)
   --keep-data             keep the run's data directory, jar copy and tokens
@@ -136,7 +136,7 @@ scenario_defaults() {
     city-day) rate=200 ramp=5 hold=40 fall=0 readers=50 ;;
     retry-storm) rate=200 ramp=5 hold=25 fall=0 readers=0 ;;
     readers) rate=100 ramp=5 hold=30 fall=0 readers=1500 read_p99=200 ;;
-    capacity) rate=0 ramp=0 hold=0 fall=0 readers=0 warmup=0 ;;
+    capacity) rate=0 ramp=0 hold=0 fall=0 readers=0 ;;
   esac
   RATE="${RATE:-$rate}" RAMP="${RAMP:-$ramp}" HOLD="${HOLD:-$hold}" FALL="${FALL:-$fall}"
   READERS="${READERS:-$readers}" MAX_READ_P99_MS="${MAX_READ_P99_MS:-$read_p99}"

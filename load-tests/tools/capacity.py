@@ -20,6 +20,10 @@ def main():
         sys.exit(__doc__)
     report, label = sys.argv[1], sys.argv[2]
     max_p99, max_err, step_s = float(sys.argv[3]), float(sys.argv[4]), float(sys.argv[5])
+    if not (Path(report) / "index.html").exists():
+        print(f"capacity: {label} no report in {report}: no request was answered at all")
+        print("held=0")
+        return
     table = subprocess.run([sys.executable, str(Path(__file__).with_name("gatling_stats.py")),
                             report], check=True, capture_output=True, text=True).stdout
     steps = []
