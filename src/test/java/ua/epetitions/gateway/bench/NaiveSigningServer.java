@@ -84,6 +84,9 @@ public final class NaiveSigningServer extends VerticleBase {
 
   private static final AtomicLong receipts = new AtomicLong();
 
+  /** 202 answers sent, for the load test's verification (a stopped generator misses some). */
+  private static final AtomicLong accepted = new AtomicLong();
+
   private final Pool pool;
   private final GatewayConfig config;
   private final JWKSource<SecurityContext> keys;
@@ -166,6 +169,9 @@ public final class NaiveSigningServer extends VerticleBase {
     router.route().handler(BodyHandler.create(false).setBodyLimit(MAX_BODY_BYTES));
     router.post("/api/v1/petitions/:petitionId/signatures").handler(this::sign);
     router.get("/health/live").handler(ctx -> ctx.json(new JsonObject().put("status", "UP")));
+    router
+        .get("/naive/accepted")
+        .handler(ctx -> ctx.json(new JsonObject().put("accepted", accepted.get())));
     server =
         vertx
             .createHttpServer(new HttpServerOptions().setHost("127.0.0.1").setPort(port))
@@ -201,11 +207,13 @@ public final class NaiveSigningServer extends VerticleBase {
     String receipt = "naive-" + receipts.incrementAndGet() + "-" + UUID.randomUUID();
     pool.withTransaction(connection -> store(connection, petitionId, citizen, receipt))
         .onSuccess(
-            json ->
-                ctx.response()
-                    .setStatusCode(202)
-                    .putHeader("Content-Type", "application/json")
-                    .end(json.encode()))
+            json -> {
+              accepted.incrementAndGet();
+              ctx.response()
+                  .setStatusCode(202)
+                  .putHeader("Content-Type", "application/json")
+                  .end(json.encode());
+            })
         .onFailure(failure -> answer(ctx, problemOf(failure, petitionId)));
   }
 
