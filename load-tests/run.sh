@@ -265,11 +265,12 @@ scenario_extras() { # figures only some scenarios have, for their summary line
 }
 
 verify_and_summarise() {
-  local acked overloaded all_signing verified=true share_503 summary
+  local acked late overloaded all_signing verified=true share_503 summary
   acked="$(delta '^gateway_signatures_total\{.*outcome="accepted"')"
   overloaded="$(delta '^gateway_signatures_total\{.*outcome="overloaded"')"
   all_signing="$(delta '^gateway_signatures_total\{')"
-  verify_stored gateway "$PETITION_IDS" "$RUN_DIR/rows-before.txt" "$acked" live \
+  late="$(delta '^gateway_signatures_stored_after_timeout_total')"
+  verify_stored gateway "$PETITION_IDS" "$RUN_DIR/rows-before.txt" "$acked" live "$late" \
     || verified=false
   if [[ "$DRAINED" != true ]]; then verified=false; fi
   log "acknowledged=$acked $VERIFY_LINE drained=$DRAINED"
@@ -283,7 +284,7 @@ verify_and_summarise() {
   summary+=" load1=$LOAD_AVG"
   summary+=" gatlingAssertions=$([[ $GATLING_OK == true ]] && echo pass || echo fail)"
   summary+=" petitions=$(echo "$PETITION_IDS" | tr ',' '\n' | wc -l)"
-  summary+=" stored-acknowledged=$STORED_MINUS_ACKED persisted==acknowledged=$verified"
+  summary+=" storedAfter503=$late persisted==acknowledged=$verified"
   echo "$summary"
   echo "report: ${REPORT_DIR:-none}/index.html  run files: $RUN_DIR"
   if [[ "$verified" != true ]]; then

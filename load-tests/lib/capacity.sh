@@ -24,9 +24,10 @@ capacity() {
   wait_for_drain
   stop_poller
   scrape "$RUN_DIR/metrics-after.txt"
-  local acked gateway_ok=true
+  local acked late gateway_ok=true
   acked="$(delta '^gateway_signatures_total\{.*outcome="accepted"')"
-  verify_stored gateway "$gateway_ids" "$RUN_DIR/rows-before.txt" "$acked" live \
+  late="$(delta '^gateway_signatures_stored_after_timeout_total')"
+  verify_stored gateway "$gateway_ids" "$RUN_DIR/rows-before.txt" "$acked" live "$late" \
     || gateway_ok=false
   [[ "$DRAINED" == true ]] || gateway_ok=false
   log "gateway: acknowledged=$acked $VERIFY_LINE drained=$DRAINED drain=${DRAIN_MS}ms"

@@ -14,10 +14,11 @@ live_counts() { # live_counts IDS: "ID COUNT" per petition, from the gateway's /
   done
 }
 
-# verify_stored NAME IDS BEFORE ACKNOWLEDGED LIVE?: sets VERIFY_LINE, STORED_MINUS_ACKED and
-# returns 1 on a mismatch. LIVE is "live" to compare the gateway's live counts too.
+# verify_stored NAME IDS BEFORE ACKNOWLEDGED LIVE? LATE?: sets VERIFY_LINE, STORED_MINUS_ACKED
+# and returns 1 on a mismatch. LIVE is "live" to compare the gateway's live counts too; LATE is
+# the gateway's count of signatures answered 503 that Redis took all the same (0 by default).
 verify_stored() {
-  local name="$1" ids="$2" before="$3" acked="$4" live="-" tamper=()
+  local name="$1" ids="$2" before="$3" acked="$4" live="-" late="${6:-0}" tamper=()
   if [[ "$DELETE_ONE_ROW" == true ]]; then tamper=(--delete-one-row); fi
   signature_rows "$ids" "${tamper[@]}" >"$RUN_DIR/rows-after-$name.txt"
   if [[ "${5:-}" == live ]]; then
@@ -26,7 +27,7 @@ verify_stored() {
   fi
   local out status=0
   out="$(python3 "$HERE/tools/verify_rows.py" "$before" "$RUN_DIR/rows-after-$name.txt" \
-    "$live" "$acked")" || status=$?
+    "$live" "$acked" "$late")" || status=$?
   VERIFY_LINE="$(echo "$out" | head -1)"
   STORED_MINUS_ACKED="$(echo "$VERIFY_LINE" | sed 's/.*stored-acknowledged=\(-*[0-9]*\).*/\1/')"
   if [[ $status -ne 0 ]]; then

@@ -111,6 +111,10 @@ accepted() {
   curl -sf "$URL/metrics" | awk '/^gateway_signatures_total\{.*outcome="accepted"/ {s += $2}
     END {printf "%d", s}'
 }
+late() {
+  curl -sf "$URL/metrics" | awk '/^gateway_signatures_stored_after_timeout_total/ {s += $2}
+    END {printf "%d", s}'
+}
 backlog() {
   curl -sf "$URL/metrics" | awk '/^gateway_stream_(backlog|pending)\{/ {s += $2}
     END {printf "%d", s}'
@@ -136,6 +140,7 @@ for _ in $(seq 1 60); do [[ "$(backlog)" -eq 0 ]] && break; sleep 0.5; done
 LIVE_LINE="$(run_wrk live "$SECONDS_EACH" live.lua /health/live)"
 log "$LIVE_LINE"
 BEFORE="$(accepted)"
+LATE_BEFORE="$(late)"
 SIGN_LINE="$(run_wrk sign-new "$SECONDS_EACH" sign.lua / PETS="$PETS" START=0)"
 ENDED_MS="$(date +%s%3N)"
 log "$SIGN_LINE"
@@ -145,6 +150,7 @@ for _ in $(seq 1 $((DRAIN_TIMEOUT_S * 10))); do
   sleep 0.1
 done
 ACKED=$(( $(accepted) - BEFORE ))
+LATE=$(( $(late) - LATE_BEFORE ))
 REPEAT_LINE="$(run_wrk sign-repeat "$((SECONDS_EACH / 2))" sign.lua / PETS="$PETS" START=0)"
 log "$REPEAT_LINE"
 
@@ -155,11 +161,15 @@ for id in $PETS; do
   LIVE=$(( LIVE + $(curl -sf "$URL/api/v1/petitions/$id/count" | jq -r .count) ))
 done
 VERIFIED=false
-[[ "$ACKED" -gt 0 && "$ACKED" == "$PERSISTED" && "$ACKED" == "$LIVE" ]] && VERIFIED=true
+# Rows are the acknowledged signatures plus those the gateway answered 503 after its Redis wait
+# ran out and Redis took all the same (counted by the gateway; see README, known limitations).
+[[ "$ACKED" -gt 0 && $((ACKED + LATE)) == "$PERSISTED" && "$PERSISTED" == "$LIVE" ]] \
+  && VERIFIED=true
 
 rate_of() { echo "$1" | sed 's/.*rate=\([0-9]*\).*/\1/'; }
 RATIO="$(python3 -c "print(f'{$(rate_of "$SIGN_LINE") / max(1, $(rate_of "$LIVE_LINE")):.2f}')")"
 echo "ceiling: $SIGN_LINE | $REPEAT_LINE | bare $LIVE_LINE | new/bare=$RATIO" \
-  "acknowledged=$ACKED drain=${DRAIN_MS}ms persisted==acknowledged=$VERIFIED" \
+  "acknowledged=$ACKED storedAfter503=$LATE drain=${DRAIN_MS}ms" \
+  "persisted==acknowledged=$VERIFIED" \
   "(wrk output and gateway.log in $RUN_DIR)"
 [[ "$VERIFIED" == true ]] || { log "verification FAILED: persisted=$PERSISTED live=$LIVE"; exit 1; }

@@ -186,7 +186,8 @@ public final class HttpVerticle extends VerticleBase {
         services.config().signing().maxBacklogEntries(),
         settings.commandTimeoutMs(),
         services.meters().scriptLatency(),
-        replicaAcks);
+        replicaAcks,
+        services.meters().storedAfterTimeout());
   }
 
   private TokenVerifier verifier() {

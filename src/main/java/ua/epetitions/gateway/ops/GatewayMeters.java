@@ -69,6 +69,7 @@ public final class GatewayMeters {
   private final Counter deadLetters;
   private final Counter claimed;
   private final Counter replicaAcksMissed;
+  private final Counter storedAfterTimeout;
   private final Timer replicaWaitLatency;
   private final ConcurrentMap<Integer, AtomicLong> backlog = new ConcurrentHashMap<>();
   private final ConcurrentMap<Integer, AtomicLong> pending = new ConcurrentHashMap<>();
@@ -111,6 +112,10 @@ public final class GatewayMeters {
         counter(
             "gateway.redis.replica.acks.missed",
             "Accepted signatures answered 503 because too few replicas confirmed them in time");
+    storedAfterTimeout =
+        counter(
+            "gateway.signatures.stored.after.timeout",
+            "Signatures answered 503 after redis.commandTimeoutMs that Redis took all the same");
     replicaWaitLatency =
         latency("gateway.redis.replica.wait.latency", "The wait for replicas (WAIT) round trip");
     Gauge.builder("gateway.count.drift", countDrift, AtomicLong::get)
@@ -181,6 +186,10 @@ public final class GatewayMeters {
 
   public Timer scriptLatency() {
     return scriptLatency;
+  }
+
+  public Counter storedAfterTimeout() {
+    return storedAfterTimeout;
   }
 
   public Counter replicaAcksMissed() {

@@ -1,5 +1,6 @@
 package ua.epetitions.gateway.signing;
 
+import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Timer;
 import io.vertx.core.Future;
 import io.vertx.redis.client.Response;
@@ -38,27 +39,14 @@ public final class SignatureIntake {
   private final AtomicLong lastWarnedAtMs = new AtomicLong();
   private final Timer scriptLatency;
   private final ReplicaAcks replicaAcks;
+  private final Counter storedAfterTimeout;
+  private final AtomicLong lastLateWarnedAtMs = new AtomicLong();
 
-  public SignatureIntake(
-      RedisScripts scripts,
-      SigningKeys keys,
-      PetitionStore petitions,
-      Clock clock,
-      long maxBacklogEntries,
-      long redisTimeoutMs,
-      Timer scriptLatency) {
-    this(
-        scripts,
-        keys,
-        petitions,
-        clock,
-        maxBacklogEntries,
-        redisTimeoutMs,
-        scriptLatency,
-        ReplicaAcks.off());
-  }
-
-  /** With {@code replicaAcks} on, an accepted signature is answered once replicas hold it. */
+  /**
+   * With {@code replicaAcks} on, an accepted signature is answered once replicas hold it. {@code
+   * storedAfterTimeout} counts signatures answered 503 because Redis was slower than {@code
+   * redisTimeoutMs}, whose script then took them all the same.
+   */
   public SignatureIntake(
       RedisScripts scripts,
       SigningKeys keys,
@@ -67,7 +55,8 @@ public final class SignatureIntake {
       long maxBacklogEntries,
       long redisTimeoutMs,
       Timer scriptLatency,
-      ReplicaAcks replicaAcks) {
+      ReplicaAcks replicaAcks,
+      Counter storedAfterTimeout) {
     this.scripts = scripts;
     this.keys = keys;
     this.petitions = petitions;
@@ -76,6 +65,7 @@ public final class SignatureIntake {
     this.redisTimeoutMs = redisTimeoutMs;
     this.scriptLatency = scriptLatency;
     this.replicaAcks = replicaAcks;
+    this.storedAfterTimeout = storedAfterTimeout;
   }
 
   /** Never a failed future: every failure is an outcome. */
@@ -97,15 +87,19 @@ public final class SignatureIntake {
             Long.toString(maxBacklogEntries),
             keys.receiptPrefix(partition));
     long startedNs = System.nanoTime();
-    return scripts
-        .run(Script.SIGN, scriptKeys, args)
+    Future<Response> reply = scripts.run(Script.SIGN, scriptKeys, args);
+    return reply
         .timeout(redisTimeoutMs, TimeUnit.MILLISECONDS)
         .transform(
             result -> {
               scriptLatency.record(System.nanoTime() - startedNs, TimeUnit.NANOSECONDS);
-              return result.succeeded()
-                  ? interpret(petitionId, result.result())
-                  : Future.succeededFuture(redisFailed(petitionId, result.cause()));
+              if (result.succeeded()) {
+                return interpret(petitionId, result.result());
+              }
+              if (!reply.isComplete()) {
+                reply.onSuccess(late -> lateReply(petitionId, late));
+              }
+              return Future.succeededFuture(redisFailed(petitionId, result.cause()));
             })
         .compose(this::confirmReplicated);
   }
@@ -181,6 +175,29 @@ public final class SignatureIntake {
               return new Overloaded(petitionId, "the petition's signing state is not loaded");
             })
         .otherwise(failure -> new Overloaded(petitionId, "the petition could not be looked up"));
+  }
+
+  /**
+   * The script's reply after its 503 was sent: a command on its way cannot be called back, so a
+   * signature answered 503 may be stored all the same (the citizen's retry then gets 409 with its
+   * receipt). Counted, so that operators and load-test verification can tell these rows from lost
+   * or doubled ones.
+   */
+  private void lateReply(long petitionId, Response reply) {
+    if (!"accepted".equals(reply.get(0).toString())) {
+      return;
+    }
+    storedAfterTimeout.increment();
+    long now = clock.millis();
+    long last = lastLateWarnedAtMs.get();
+    if (now - last >= WARN_EVERY_MS && lastLateWarnedAtMs.compareAndSet(last, now)) {
+      log.warn(
+          "signing: a signature answered 503 after timeoutMs={} was taken by Redis all the same"
+              + " petitionId={}; it will be stored and a retry answers 409 with its receipt"
+              + " (Redis or this instance is overloaded: see gateway_signatures_stored_after_timeout_total)",
+          redisTimeoutMs,
+          petitionId);
+    }
   }
 
   private SignOutcome redisFailed(long petitionId, Throwable failure) {

@@ -12,6 +12,7 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import redis.clients.jedis.Jedis;
 import ua.epetitions.gateway.testing.Eventually;
@@ -25,6 +26,7 @@ import ua.epetitions.gateway.testing.TestServers;
  * refused with the receipt of the first signature, new citizens are accepted, and the writer goes
  * on storing. Each test ends checking that PostgreSQL holds exactly the acknowledged signatures.
  */
+@Tag("fault")
 @DisplayName("Rebuilding the signing state after Redis lost its data")
 class SigningRebuildTest {
   private static final Duration PATIENCE = Duration.ofSeconds(20);
