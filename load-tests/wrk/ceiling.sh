@@ -17,6 +17,7 @@ THREADS=2
 PETITIONS=6
 TOKENS=60000
 DRAIN_TIMEOUT_S=60
+PROFILE=false
 
 usage() {
   cat <<USAGE
@@ -27,6 +28,8 @@ usage: load-tests/wrk/ceiling.sh [options]
   --connections N   wrk connections ($CONNECTIONS), --threads N wrk threads ($THREADS)
   --petitions N     petitions signed in the measured phase ($PETITIONS)
   --tokens N        citizens' tokens minted; pairs (token, petition) never repeat ($TOKENS)
+  --profile         record the gateway with Java Flight Recorder during the new-signature phase
+                    (RUN_DIR/sign-new.jfr; read it with: jfr print --events jdk.ExecutionSample)
 USAGE
 }
 while [[ $# -gt 0 ]]; do
@@ -38,6 +41,7 @@ while [[ $# -gt 0 ]]; do
     --threads) THREADS="$2"; shift ;;
     --petitions) PETITIONS="$2"; shift ;;
     --tokens) TOKENS="$2"; shift ;;
+    --profile) PROFILE=true ;;
     -h|--help) usage; exit 0 ;;
     *) echo "ceiling.sh: unknown argument '$1'" >&2; usage >&2; exit 2 ;;
   esac
@@ -58,6 +62,7 @@ stop_gateway() {
     for _ in $(seq 1 60); do kill -0 "$GATEWAY_PID" 2>/dev/null || break; sleep 0.5; done
   fi
   rm -rf "$DATA_DIR" "$RUN_DIR/signing-gateway.jar" "$RUN_DIR/tokens.txt"
+  return 0
 }
 trap stop_gateway EXIT
 
@@ -140,6 +145,10 @@ for _ in $(seq 1 60); do [[ "$(backlog)" -eq 0 ]] && break; sleep 0.5; done
 LIVE_LINE="$(run_wrk live "$SECONDS_EACH" live.lua /health/live)"
 log "$LIVE_LINE"
 BEFORE="$(accepted)"
+if [[ "$PROFILE" == true ]]; then
+  jcmd "$GATEWAY_PID" JFR.start name=ceiling settings=profile duration="${SECONDS_EACH}s" \
+    filename="$RUN_DIR/sign-new.jfr" >/dev/null
+fi
 LATE_BEFORE="$(late)"
 SIGN_LINE="$(run_wrk sign-new "$SECONDS_EACH" sign.lua / PETS="$PETS" START=0)"
 ENDED_MS="$(date +%s%3N)"

@@ -150,7 +150,9 @@ final class AbuseLimits {
    * whoever the client is, and could be forged).
    */
   String clientAddress(HttpServerRequest request) {
-    SocketAddress remote = request.remoteAddress();
+    // The connection's peer, not request.remoteAddress(): Vert.x Web's request wrapper parses
+    // forwarding headers there on every call, which showed in the signing path's profile.
+    SocketAddress remote = request.connection().remoteAddress();
     String peer = remote == null ? "unknown" : remote.hostAddress();
     if (trustedProxies.isEmpty() || !trustedProxies.contains(peer)) {
       return peer;
