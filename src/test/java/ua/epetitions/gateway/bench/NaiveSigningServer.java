@@ -51,16 +51,21 @@ import ua.epetitions.gateway.identity.TokenVerifier;
  * verifier per event loop, nothing blocking an event loop.
  *
  * <pre>java -cp ... ua.epetitions.gateway.bench.NaiveSigningServer PORT POSTGRES_URL [POOL_SIZE]
+ *     [durable|async-commit]
  * </pre>
  *
- * with GATEWAY_DATA_DIR naming the gateway's data directory (for the keys and the pepper). Answers
- * 202 {petitionId, receipt, count, status}; 409 already-signed with the receipt; 409
+ * <p>{@code durable} (the default) commits as the gateway's writer does, waiting for the WAL to
+ * reach the disk; {@code async-commit} sets {@code synchronous_commit=off} on its connections, the
+ * naive design at its most favourable (a crash then loses signatures that were answered 202).
+ *
+ * <p>with GATEWAY_DATA_DIR naming the gateway's data directory (for the keys and the pepper).
+ * Answers 202 {petitionId, receipt, count, status}; 409 already-signed with the receipt; 409
  * petition-not-collecting when the petition is unknown, not collecting or the signer not a resident
  * (one refusal for the three, read from the same insert); 401, 400 and 503 as problems.
  */
 public final class NaiveSigningServer extends VerticleBase {
 
-  private static final int DEFAULT_POOL_SIZE = 32;
+  private static final int DEFAULT_POOL_SIZE = 8;
   private static final int MAX_BODY_BYTES = 4096;
   private static final String SUBJECT_CLAIM = "sub";
   private static final String PEPPER_FILE = "signer-pepper";
@@ -106,7 +111,8 @@ public final class NaiveSigningServer extends VerticleBase {
 
   public static void main(String[] args) throws Exception {
     if (args.length < 2) {
-      System.err.println("usage: NaiveSigningServer PORT POSTGRES_URL [POOL_SIZE]");
+      System.err.println(
+          "usage: NaiveSigningServer PORT POSTGRES_URL [POOL_SIZE] [durable|async-commit]");
       System.exit(2);
     }
     int port = Integer.parseInt(args[0]);
@@ -121,6 +127,9 @@ public final class NaiveSigningServer extends VerticleBase {
 
     Vertx vertx = Vertx.vertx(new VertxOptions().setPreferNativeTransport(true));
     PgConnectOptions connect = PgConnectOptions.fromUri(args[1]).setCachePreparedStatements(true);
+    if (args.length > 3 && args[3].equals("async-commit")) {
+      connect.addProperty("synchronous_commit", "off");
+    }
     Pool pool =
         PgBuilder.pool()
             .with(
