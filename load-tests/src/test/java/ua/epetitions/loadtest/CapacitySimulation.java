@@ -153,7 +153,11 @@ public class CapacitySimulation extends Simulation {
                         session -> steps.shouldStop())));
   }
 
-  /** The i-th arrival signs petition i mod P as citizen i div P: each citizen signs P petitions. */
+  /**
+   * The i-th arrival signs as citizen i mod T, petition i div T (T citizens, P petitions): each
+   * citizen signs each petition once, and a citizen's signatures are T arrivals apart, so the
+   * gateway's per-signer limit (a burst of 5, then one a second) never answers for the run.
+   */
   private Iterator<Map<String, Object>> signatures() {
     long[] petitions = Arrays.stream(petitionIds.split(",")).mapToLong(Long::parseLong).toArray();
     List<String> tokens = readTokens();
@@ -179,9 +183,9 @@ public class CapacitySimulation extends Simulation {
               long i = arrivals.getAndIncrement();
               return Map.of(
                   "petitionId",
-                  petitions[(int) (i % petitions.length)],
+                  petitions[(int) ((i / needed) % petitions.length)],
                   "token",
-                  tokens.get((int) (i / petitions.length)));
+                  tokens.get((int) (i % needed)));
             })
         .iterator();
   }
