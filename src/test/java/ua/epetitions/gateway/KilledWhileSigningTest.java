@@ -15,6 +15,10 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -27,13 +31,16 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.LongSupplier;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import redis.clients.jedis.Jedis;
 import ua.epetitions.gateway.config.ConfigLoader;
 import ua.epetitions.gateway.config.GatewayConfig;
+import ua.epetitions.gateway.embedded.EmbeddedPostgresServer;
 import ua.epetitions.gateway.embedded.FreePorts;
 import ua.epetitions.gateway.identity.DevIdentityIssuer;
 import ua.epetitions.gateway.signing.SigningKeys;
@@ -43,10 +50,12 @@ import ua.epetitions.gateway.testing.Fixtures;
 import ua.epetitions.gateway.testing.TestGateway;
 
 /**
- * A gateway process in embedded mode is killed (SIGKILL) with signatures in flight. Its Redis keeps
- * running, so everything it acknowledged is in Redis; the next start stops the orphaned servers
- * (Redis writes its append-only file on SIGTERM), and its writer must store every acknowledged
- * signature, including the batch the killed writer had read and not acknowledged.
+ * A gateway process in embedded mode is killed (SIGKILL) with signatures in flight and its writer
+ * in the middle of a batch: the test holds a lock on the child's signatures table, so the batch the
+ * writer read stays unacknowledged in the stream's group (checked with XPENDING at the kill). Its
+ * Redis keeps running, so everything it acknowledged is in Redis; the next start stops the orphaned
+ * servers (Redis writes its append-only file on SIGTERM), and its writer must store every
+ * acknowledged signature, including the batch the killed writer had read and not acknowledged.
  */
 @Tag("fault")
 @DisplayName("A gateway killed while signing")
@@ -57,6 +66,7 @@ class KilledWhileSigningTest {
   private static final int MAX_SIGNATURES = 3000;
   private static final int IN_FLIGHT = 32;
   private static final int KILL_AFTER_ACCEPTED = 500;
+  private static final int LOCK_AFTER_ACCEPTED = 200;
   private static final Duration STARTUP = Duration.ofSeconds(90);
   private static final Duration PATIENCE = Duration.ofSeconds(90);
   private static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(10);
@@ -69,6 +79,8 @@ class KilledWhileSigningTest {
   void everyAcknowledgedSignatureIsStoredAfterHardKill() throws Exception {
     Path dataDir = ChildGateway.newDataDir("killed-tests");
     int port = FreePorts.any();
+    int postgresPort = FreePorts.any();
+    int redisPort = FreePorts.any();
     Set<String> acknowledged = ConcurrentHashMap.newKeySet();
     AtomicInteger unanswered = new AtomicInteger();
     ExecutorService httpThreads = Executors.newFixedThreadPool(4);
@@ -78,28 +90,49 @@ class KilledWhileSigningTest {
             .connectTimeout(Duration.ofSeconds(5))
             .executor(httpThreads)
             .build();
-    Process child = ChildGateway.start(dataDir, env(dataDir, port));
+    Map<String, String> childEnv = env(dataDir, port);
+    childEnv.put("GATEWAY_POSTGRES_EMBEDDED_PORT", Integer.toString(postgresPort));
+    childEnv.put("GATEWAY_REDIS_EMBEDDED_PORT", Integer.toString(redisPort));
+    // The writer's insert waits for the test's lock instead of being cancelled meanwhile.
+    childEnv.put("GATEWAY_POSTGRES_STATEMENT_TIMEOUT_MS", "120000");
+    Process child = ChildGateway.start(dataDir, childEnv);
     long petitionId;
-    int inFlightAtKill;
-    try {
+    Kill kill;
+    try (SignaturesLock lock = new SignaturesLock(postgresPort);
+        Jedis childRedis = new Jedis("127.0.0.1", redisPort)) {
       ChildGateway.awaitReady(http, port, child, STARTUP);
       DevIdentityIssuer issuer = issuer(dataDir);
       petitionId = openPetition(http, port, issuer);
-
-      inFlightAtKill =
-          signUntilKilled(http, port, petitionId, issuer, child, acknowledged, unanswered);
+      SigningKeys childKeys = new SigningKeys(config(dataDir, Map.of()).signing().partitions());
+      String stream = childKeys.stream(childKeys.partitionOf(petitionId));
+      kill =
+          signUntilKilled(
+              http,
+              port,
+              petitionId,
+              issuer,
+              child,
+              acknowledged,
+              unanswered,
+              lock::take,
+              () -> childRedis.xpending(stream, SigningKeys.WRITER_GROUP).getTotal());
     } finally {
       child.destroyForcibly();
       child.waitFor(30, TimeUnit.SECONDS);
       httpThreads.shutdownNow();
     }
     log.info(
-        "test: child gateway killed inFlight={} acknowledged={} unanswered={}",
-        inFlightAtKill,
+        "test: child gateway killed inFlight={} pendingInWriterGroup={} acknowledged={}"
+            + " unanswered={}",
+        kill.inFlight(),
+        kill.pendingInGroup(),
         acknowledged.size(),
         unanswered.get());
     assertThat(acknowledged).hasSizeGreaterThanOrEqualTo(KILL_AFTER_ACCEPTED);
-    assertThat(inFlightAtKill).as("requests in flight when the child was killed").isPositive();
+    assertThat(kill.inFlight()).as("requests in flight when the child was killed").isPositive();
+    assertThat(kill.pendingInGroup())
+        .as("entries the killed writer had read and not acknowledged (its batch in progress)")
+        .isPositive();
 
     try (Gateway gateway = Gateway.start(config(dataDir, restartSettings()))) {
       Pool pool = gateway.services().pool();
@@ -119,27 +152,40 @@ class KilledWhileSigningTest {
   }
 
   /**
-   * Signs by distinct citizens, {@value #IN_FLIGHT} requests at a time, and kills the child as soon
-   * as {@value #KILL_AFTER_ACCEPTED} were accepted, with the other requests still in flight;
-   * answers how many were in flight then.
+   * What the kill interrupted: requests in flight, entries read by the writer and not acknowledged.
    */
-  private static int signUntilKilled(
+  private record Kill(int inFlight, long pendingInGroup) {}
+
+  /**
+   * Signs by distinct citizens, {@value #IN_FLIGHT} requests at a time; once {@value
+   * #LOCK_AFTER_ACCEPTED} were accepted runs {@code stallWriter}, and kills the child as soon as
+   * {@value #KILL_AFTER_ACCEPTED} were accepted, with the other requests still in flight.
+   */
+  private static Kill signUntilKilled(
       HttpClient http,
       int port,
       long petitionId,
       DevIdentityIssuer issuer,
       Process child,
       Set<String> acknowledged,
-      AtomicInteger unanswered)
+      AtomicInteger unanswered,
+      Runnable stallWriter,
+      LongSupplier pendingInGroup)
       throws InterruptedException {
     Semaphore permits = new Semaphore(IN_FLIGHT);
     URI signatures = uri(port, "/api/v1/petitions/" + petitionId + "/signatures");
     String body = new JsonObject().put("consent", true).encode();
-    int inFlightAtKill = 0;
+    Kill kill = new Kill(0, 0);
+    boolean stalled = false;
     for (int i = 0; i < MAX_SIGNATURES; i++) {
       assertThat(permits.tryAcquire(REQUEST_TIMEOUT.toSeconds() * 2, TimeUnit.SECONDS)).isTrue();
+      if (!stalled && acknowledged.size() >= LOCK_AFTER_ACCEPTED) {
+        stallWriter.run();
+        stalled = true;
+      }
       if (acknowledged.size() >= KILL_AFTER_ACCEPTED) {
-        inFlightAtKill = IN_FLIGHT - 1 - permits.availablePermits();
+        long pending = pendingInGroup.getAsLong();
+        kill = new Kill(IN_FLIGHT - 1 - permits.availablePermits(), pending);
         child.destroyForcibly();
         permits.release();
         break;
@@ -166,7 +212,46 @@ class KilledWhileSigningTest {
     assertThat(permits.tryAcquire(IN_FLIGHT, DRAIN_SECONDS, TimeUnit.SECONDS))
         .as("every request answered or failed")
         .isTrue();
-    return inFlightAtKill;
+    return kill;
+  }
+
+  /**
+   * A lock on the child's signatures table from {@link #take} until closed: the child writer's next
+   * insert waits for it, with its batch read from the stream and not acknowledged.
+   */
+  private static final class SignaturesLock implements AutoCloseable {
+    private final int postgresPort;
+    private Connection connection;
+
+    SignaturesLock(int postgresPort) {
+      this.postgresPort = postgresPort;
+    }
+
+    void take() {
+      try {
+        connection =
+            DriverManager.getConnection(
+                "jdbc:postgresql://127.0.0.1:"
+                    + postgresPort
+                    + "/"
+                    + EmbeddedPostgresServer.DATABASE,
+                "postgres",
+                "");
+        connection.setAutoCommit(false);
+        try (Statement statement = connection.createStatement()) {
+          statement.execute("LOCK TABLE signatures IN EXCLUSIVE MODE");
+        }
+      } catch (SQLException e) {
+        throw new IllegalStateException("could not lock the child's signatures table", e);
+      }
+    }
+
+    @Override
+    public void close() throws SQLException {
+      if (connection != null) {
+        connection.close();
+      }
+    }
   }
 
   /** A collecting petition in a community that takes signatures from anyone. */
