@@ -50,8 +50,9 @@ capacity() {
   capacity_summary "$gateway_ok" "$naive_ok"
 }
 
-# step_up LABEL URL TARGET MAX_RATE -D...: one stepped run; HELD[LABEL] is the rate it held.
-declare -A HELD
+# step_up LABEL URL TARGET MAX_RATE -D...: one stepped run; HELD[LABEL] is the rate it held,
+# CAPPED[LABEL] true when every step up to MAX_RATE held (the limit is above it, not found).
+declare -A HELD CAPPED
 step_up() {
   local label="$1" url="$2" target="$3" max="$4" report
   shift 4
@@ -65,9 +66,13 @@ step_up() {
   report="$(latest_report CapacitySimulation)"
   python3 "$HERE/tools/capacity.py" "$report" "$label" "$MAX_P99_MS" "$MAX_ERROR_PERCENT" \
     "$STEP_SECONDS" >"$RUN_DIR/capacity-$label.txt"
-  grep -v '^held=' "$RUN_DIR/capacity-$label.txt"
+  grep -v '^held=\|^capped=' "$RUN_DIR/capacity-$label.txt"
   HELD[$label]="$(sed -n 's/^held=//p' "$RUN_DIR/capacity-$label.txt")"
-  echo "capacity: $label held=${HELD[$label]}/s report=$report/index.html"
+  CAPPED[$label]="$(sed -n 's/^capped=//p' "$RUN_DIR/capacity-$label.txt")"
+  echo "capacity: $label held=$(held "$label") report=$report/index.html"
+  if [[ "${CAPPED[$label]}" == true ]]; then
+    log "$label: every step held up to the last ($max/s): its limit is higher; raise the max rate"
+  fi
   sleep 3
 }
 
@@ -103,15 +108,21 @@ naive_warm_up() {
     -d '{"consent":true}' <"$tokens"
 }
 
+# held LABEL: "N/s", marked when the last step held (the limit lies above it)
+held() {
+  if [[ "${CAPPED[$1]:-false}" == true ]]; then echo "${HELD[$1]}/s(every-step-held)"
+  else echo "${HELD[$1]:-0}/s"; fi
+}
+
 ratio() { python3 -c "print(f'{$1 / $2:.2f}' if $2 else 'n/a')"; }
 
 capacity_summary() { # capacity_summary GATEWAY_VERIFIED NAIVE_VERIFIED
   local sign="${HELD[gateway-sign]}" live="${HELD[gateway-live]}" naive="${HELD[naive-sign]:-0}"
   local summary="summary: scenario=capacity bound=p99<${MAX_P99_MS}ms,failed<${MAX_ERROR_PERCENT}%"
-  summary+=" steps=${START_RATE}/s*${FACTOR}^n,${STEP_SECONDS}s gateway-sign=${sign}/s"
-  summary+=" gateway-live=${live}/s gateway/bare-http=$(ratio "$sign" "$live")"
+  summary+=" steps=${START_RATE}/s*${FACTOR}^n,${STEP_SECONDS}s gateway-sign=$(held gateway-sign)"
+  summary+=" gateway-live=$(held gateway-live) gateway/bare-http=$(ratio "$sign" "$live")"
   if [[ "$NAIVE" == true ]]; then
-    summary+=" naive-sign=${naive}/s gateway/naive=$(ratio "$sign" "$naive")"
+    summary+=" naive-sign=$(held naive-sign) gateway/naive=$(ratio "$sign" "$naive")"
   fi
   summary+=" load1=$(cut -d' ' -f1 /proc/loadavg) persisted==acknowledged=$1"
   summary+=" naive-stored==naive-acknowledged=$2"

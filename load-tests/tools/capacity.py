@@ -5,7 +5,8 @@ usage: capacity.py REPORT_DIR LABEL MAX_P99_MS MAX_ERROR_PERCENT STEP_SECONDS
 
 Prints one line per step (rate, requests, failed share, p50, p99, answered per second, held or
 not) and last a line "held=RATE" with the highest rate of the unbroken run of steps, from the
-first, whose p99 and failed share stayed below the bounds (held=0 when the first step broke).
+first, whose p99 and failed share stayed below the bounds (held=0 when the first step broke),
+and "capped=true" when every step held: the limit is then above the last step, not found.
 """
 import re
 import subprocess
@@ -23,6 +24,7 @@ def main():
     if not (Path(report) / "index.html").exists():
         print(f"capacity: {label} no report in {report}: no request was answered at all")
         print("held=0")
+        print("capped=false")
         return
     table = subprocess.run([sys.executable, str(Path(__file__).with_name("gatling_stats.py")),
                             report], check=True, capture_output=True, text=True).stdout
@@ -46,6 +48,7 @@ def main():
         print(f"capacity: {label} step={rate}/s requests={total} failed={err:.2f}% "
               f"p50={p50}ms p99={p99}ms answered/s={ok / step_s:.0f} {verdict}")
     print(f"held={held}")
+    print(f"capped={'true' if steps and unbroken else 'false'}")
 
 
 if __name__ == "__main__":
