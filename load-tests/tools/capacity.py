@@ -34,7 +34,15 @@ def main():
         match = STEP.match(name)
         if match:
             steps.append((int(match.group(1)), int(total), int(ok), int(ko), p50, p99))
-    held, unbroken = 0, True
+    lines, held, capped = judge(label, steps, max_p99, max_err, step_s)
+    print("\n".join(lines))
+    print(f"held={held}")
+    print(f"capped={'true' if capped else 'false'}")
+
+
+def judge(label, steps, max_p99, max_err, step_s):
+    """Steps (rate, total, ok, ko, p50, p99) -> (a line per step, rate held, every step held)."""
+    lines, held, unbroken = [], 0, True
     for rate, total, ok, ko, p50, p99, in sorted(steps):
         err = 100.0 * ko / total if total else 100.0
         holds = p99.isdigit() and float(p99) < max_p99 and err < max_err
@@ -45,11 +53,9 @@ def main():
             held = rate
         else:
             unbroken = False
-        print(f"capacity: {label} step={rate}/s requests={total} failed={err:.2f}% "
-              f"p50={p50}ms p99={p99}ms answered/s={ok / step_s:.0f} {verdict}")
-    print(f"held={held}")
-    print(f"capped={'true' if steps and unbroken else 'false'}")
-
+        lines.append(f"capacity: {label} step={rate}/s requests={total} failed={err:.2f}% "
+                     f"p50={p50}ms p99={p99}ms answered/s={ok / step_s:.0f} {verdict}")
+    return lines, held, bool(steps) and unbroken
 
 if __name__ == "__main__":
     main()

@@ -9,7 +9,6 @@ import io.vertx.redis.client.Request;
 import io.vertx.redis.client.Response;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
-import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -101,9 +100,11 @@ class KilledWhileSigningTest {
     try (SignaturesLock lock = new SignaturesLock(postgresPort);
         Jedis childRedis = new Jedis("127.0.0.1", redisPort)) {
       ChildGateway.awaitReady(http, port, child, STARTUP);
-      DevIdentityIssuer issuer = issuer(dataDir);
+      // The child's settings: its development issuer's key file, hence tokens the child accepts.
+      GatewayConfig childConfig = config(dataDir, Map.of());
+      DevIdentityIssuer issuer = Gateway.devIssuer(childConfig);
       petitionId = openPetition(http, port, issuer);
-      SigningKeys childKeys = new SigningKeys(config(dataDir, Map.of()).signing().partitions());
+      SigningKeys childKeys = new SigningKeys(childConfig.signing().partitions());
       String stream = childKeys.stream(childKeys.partitionOf(petitionId));
       kill =
           signUntilKilled(
@@ -279,12 +280,6 @@ class KilledWhileSigningTest {
         send(http, port, "/api/v1/admin/petitions/" + id + "/publish", ADMIN_TOKEN, null);
     assertThat(published.statusCode()).as(published.body()).isEqualTo(200);
     return id;
-  }
-
-  /** The child's development issuer: the same key file, hence tokens the child accepts. */
-  private static DevIdentityIssuer issuer(Path dataDir) throws IOException {
-    GatewayConfig config = config(dataDir, Map.of());
-    return Gateway.devIssuer(config);
   }
 
   private static List<String> storedReceipts(Pool pool, long petitionId) {

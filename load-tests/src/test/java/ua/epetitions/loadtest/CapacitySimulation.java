@@ -154,9 +154,10 @@ public class CapacitySimulation extends Simulation {
   }
 
   /**
-   * The i-th arrival signs as citizen i mod T, petition i div T (T citizens, P petitions): each
-   * citizen signs each petition once, and a citizen's signatures are T arrivals apart, so the
-   * gateway's per-signer limit (a burst of 5, then one a second) never answers for the run.
+   * The i-th arrival signs as citizen i mod T, petition i div T, T being the citizens this
+   * schedule needs over P petitions: each citizen signs each petition once, and a citizen's
+   * signatures are T arrivals apart, so the gateway's per-signer limit (a burst of 5, then one a
+   * second) never answers for the run.
    */
   private Iterator<Map<String, Object>> signatures() {
     long[] petitions = Arrays.stream(petitionIds.split(",")).mapToLong(Long::parseLong).toArray();
